@@ -1,0 +1,1 @@
+"""ETL jobs that build the Lanzarote / IWF portals warehouse from data/ and official exports."""

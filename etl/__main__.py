@@ -1,0 +1,86 @@
+"""Command line: python -m etl run | status | import-treaty (see README)."""
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import treaty_office
+from .db import ensure_schema, make_engine
+from .jobs import JOBS, run_jobs, run_load, summary
+from .readers import sha256_of
+from .schema import load_run
+
+
+def cmd_run(args) -> int:
+    engine = make_engine()
+    reports = run_jobs(engine, args.jobs or None, force=args.force)
+    print(summary(reports))
+    return 1 if any(r.outcome == "failed" for r in reports) else 0
+
+
+def cmd_status(args) -> int:
+    engine = make_engine()
+    ensure_schema(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(load_run).order_by(load_run.c.id)).all()
+    latest = {}
+    for r in rows:
+        latest[r.job] = r
+    if not latest:
+        print("no job has run yet: python -m etl run")
+        return 0
+    print(f"database: {engine.url.render_as_string(hide_password=True)}")
+    print(f"{'job':<22}{'load':>5}  {'finished (UTC)':<20}{'outcome':<8}{'in':>8}{'loaded':>8}{'rejected':>9}"
+          f"  {'sha256':<14}{'retrieved':<11} source / message")
+    for job in sorted(latest, key=lambda j: (list(JOBS).index(j) if j in JOBS else len(JOBS), j)):
+        r = latest[job]
+        when = (r.finished_at or r.started_at).strftime("%Y-%m-%d %H:%M:%S")
+        note = r.message if r.outcome == "failed" else r.source
+        print(f"{job:<22}{r.id:>5}  {when:<20}{r.outcome:<8}{r.rows_in:>8}{r.rows_loaded:>8}{r.rows_rejected:>9}"
+              f"  {r.sha256[:12]:<14}{str(r.retrieved_at or '-'):<11} {note}")
+    return 0
+
+
+def cmd_import_treaty(args) -> int:
+    engine = make_engine()
+    reports = run_jobs(engine, ["countries"], out=sys.stderr)  # the crosswalk and names must be there
+    if any(r.outcome == "failed" for r in reports):
+        print(summary(reports))
+        return 1
+    path = Path(args.file)
+    if not path.exists():
+        print(f"{path}: file not found", file=sys.stderr)
+        return 1
+    retrieved = args.retrieved or datetime.fromtimestamp(path.stat().st_mtime).date()
+    print(f"importing {path} ...", file=sys.stderr)
+    report = run_load(engine, "import-treaty", [path],
+                      lambda conn, load_id: treaty_office.load_file(conn, load_id, path, args.treaty),
+                      sha256_of(path), retrieved=retrieved)
+    print(summary([report]))
+    if report.outcome == "failed":
+        print(f"error: {report.message}", file=sys.stderr)
+    return 1 if report.outcome == "failed" else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="build or refresh the database from data/")
+    p.add_argument("jobs", nargs="*", metavar="JOB", help=f"jobs to run (default all): {', '.join(JOBS)}")
+    p.add_argument("--force", action="store_true", help="run even when inputs and code are unchanged")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("status", help="each job's last run")
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("import-treaty", help="load a Council of Europe Treaty Office export (JSON or chart CSV)")
+    p.add_argument("file")
+    p.add_argument("--treaty", type=int, help="treaty number, when the file does not say")
+    p.add_argument("--retrieved", type=date.fromisoformat, help="date the file was downloaded (default: file date)")
+    p.set_defaults(func=cmd_import_treaty)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

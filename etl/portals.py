@@ -1,0 +1,40 @@
+"""Job `portals`: the IWF Reporting Portal network."""
+from sqlalchemy import delete, insert
+
+from . import validate as v
+from .countries import CountryResolver
+from .errors import InputError
+from .provenance import LoadResult
+from .readers import read_csv_rows
+from .schema import portal
+
+INPUTS = ["iwf_portals.csv"]
+DEPENDS = ["countries"]
+COLUMNS = ["portal_name", "country_code", "scope", "launch_date", "launch_precision", "region", "partners",
+           "funders", "languages", "url", "source", "confidence", "notes"]
+
+
+def load(conn, load_id: int, paths: dict) -> LoadResult:
+    path = paths["iwf_portals.csv"]
+    resolver = CountryResolver(conn)
+    names, rows = v.Unique(path, "portal"), []
+    for line, r in read_csv_rows(path, COLUMNS):
+        names.add(v.required(path, line, r, "portal_name"), line, "portal_name")
+        scope = v.one_of(path, line, r, "scope", ("national", "multi-country"))
+        code = r["country_code"] or None
+        if scope == "national":
+            if not code:
+                raise InputError(path, "a national portal needs a country code", line, "country_code")
+            resolver.require_code(path, line, "country_code", code)
+        elif code:
+            raise InputError(path, "a multi-country portal has no country code", line, "country_code")
+        launch = v.period(path, line, r, "launch_date", "launch_precision")
+        rows.append(dict(portal_name=r["portal_name"], country_code=code, scope=scope, launch_from=launch.start,
+                         launch_to=launch.end, launch_precision=launch.precision, region=r["region"] or None,
+                         partners=r["partners"] or None, funders=r["funders"] or None,
+                         languages=r["languages"] or None, url=r["url"] or None,
+                         source=v.required(path, line, r, "source"), confidence=v.confidence(path, line, r),
+                         notes=r["notes"] or None, load_id=load_id))
+    conn.execute(delete(portal))
+    conn.execute(insert(portal), rows)
+    return LoadResult(rows_in=len(rows), rows_loaded=len(rows))

@@ -1,0 +1,89 @@
+"""load_run records and the checksum that lets an unchanged job be skipped."""
+import csv
+import inspect
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from sqlalchemy import insert, select, update
+
+from . import config
+from .schema import job_state, load_run
+
+
+@dataclass
+class LoadResult:
+    """What a load did: rows_in == rows_loaded + rows_rejected, and rejects keep the reasons."""
+
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    message: str = ""
+
+    def __post_init__(self):
+        self.check()
+
+    def check(self):
+        assert self.rows_in == self.rows_loaded + self.rows_rejected, \
+            f"rows in ({self.rows_in}) != loaded ({self.rows_loaded}) + rejected ({self.rows_rejected})"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def source_meta(filename: str) -> dict:
+    """The row of data/sources.csv describing a curated file (producer, url, retrieved)."""
+    with open(config.DATA_DIR / "sources.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["file"] == filename:
+                return row
+    return {}
+
+
+def describe_sources(paths) -> tuple[str, date | None]:
+    """A source line for load_run and the earliest retrieval date among the inputs."""
+    parts, dates = [], []
+    for p in paths:
+        meta = source_meta(p.name)
+        if meta:
+            parts.append(f"{p.name} ({meta['producer']}; {meta['url']})".replace("; )", ")"))
+            dates.append(date.fromisoformat(meta["retrieved"]))
+        else:
+            parts.append(str(p))
+    return "; ".join(parts), (min(dates) if dates else None)
+
+
+def code_fingerprint(module) -> bytes:
+    return inspect.getsource(module).encode()
+
+
+def start_run(conn, job: str, source: str, retrieved_at, sha: str) -> int:
+    return conn.execute(insert(load_run).values(
+        job=job, source=source, retrieved_at=retrieved_at, sha256=sha, outcome="running",
+        started_at=now())).inserted_primary_key[0]
+
+
+def finish_run(conn, load_id: int, result: LoadResult, rejects_file: str | None) -> None:
+    conn.execute(update(load_run).where(load_run.c.id == load_id).values(
+        rows_in=result.rows_in, rows_loaded=result.rows_loaded, rows_rejected=result.rows_rejected,
+        outcome="ok", message=result.message or None, rejects_file=rejects_file, finished_at=now()))
+
+
+def record_failure(engine, job: str, source: str, retrieved_at, sha: str, message: str) -> int:
+    """A failed run leaves its data untouched but is still recorded, in its own transaction."""
+    with engine.begin() as conn:
+        return conn.execute(insert(load_run).values(
+            job=job, source=source, retrieved_at=retrieved_at, sha256=sha, outcome="failed",
+            message=message, started_at=now(), finished_at=now())).inserted_primary_key[0]
+
+
+def last_state(conn, job: str) -> str | None:
+    return conn.execute(select(job_state.c.input_sha256).where(job_state.c.job == job)).scalar()
+
+
+def save_state(conn, job: str, sha: str, load_id: int) -> None:
+    if last_state(conn, job) is None:
+        conn.execute(insert(job_state).values(job=job, input_sha256=sha, load_id=load_id))
+    else:
+        conn.execute(update(job_state).where(job_state.c.job == job).values(input_sha256=sha, load_id=load_id))

@@ -1,0 +1,185 @@
+"""The warehouse tables (SQLAlchemy Core); the same DDL on SQLite and PostgreSQL."""
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData(naming_convention={
+    "pk": "pk_%(table_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s", "ix": "ix_%(table_name)s_%(column_0_name)s",
+})
+
+
+def _load_fk():
+    return Column("load_id", Integer, ForeignKey("load_run.id"), nullable=False)
+
+
+load_run = Table(
+    "load_run", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job", String(64), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("retrieved_at", Date),
+    Column("sha256", String(64), nullable=False),
+    Column("rows_in", Integer, nullable=False, default=0),
+    Column("rows_loaded", Integer, nullable=False, default=0),
+    Column("rows_rejected", Integer, nullable=False, default=0),
+    Column("outcome", String(16), nullable=False),  # ok | failed
+    Column("message", Text),
+    Column("rejects_file", Text),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+)
+
+country = Table(
+    "country", metadata,
+    Column("code", String(3), primary_key=True),  # ISO 3166-1 alpha-3, or a documented project code
+    Column("code_kind", String(16), nullable=False),  # iso3166-1 | project
+    Column("iso_alpha2", String(2)),
+    Column("iso_numeric", String(3)),
+    Column("name_en", Text, nullable=False),
+    Column("name_fr", Text, nullable=False),
+    Column("official_name_en", Text),
+    Column("parent_code", String(3)),
+    Column("iso3166_2", String(6)),
+    Column("note", Text),
+    _load_fk(),
+)
+
+treaty_office_code = Table(
+    "treaty_office_code", metadata,
+    Column("coe_code", String(8), primary_key=True),
+    Column("country_code", String(3), ForeignKey("country.code"), nullable=False),
+    Column("verified", Boolean, nullable=False),
+    Column("source", Text),
+    _load_fk(),
+)
+
+coe_membership = Table(
+    "coe_membership", metadata,
+    Column("country_code", String(3), ForeignKey("country.code"), primary_key=True),
+    Column("accession_date", Date, nullable=False),
+    Column("left_date", Date),
+    Column("notes", Text),
+    Column("source", Text, nullable=False),
+    Column("confidence", String(8), nullable=False),
+    _load_fk(),
+)
+
+treaty = Table(
+    "treaty", metadata,
+    Column("treaty_num", Integer, primary_key=True),
+    Column("short_title", Text),
+    Column("title_en", Text),
+    Column("title_fr", Text),
+    Column("opened_date", Date),
+    Column("entry_into_force_date", Date),
+    Column("eif_months_after_deposit", Integer),  # None: no derivation rule known for this treaty
+    Column("source", Text),
+    _load_fk(),
+)
+
+# source_rank orders competing values for one fact: 1 Treaty Office export, 2 curated primary,
+# 3 curated alternative (a conflicting report), 4 derived by rule. The lowest rank is shown.
+treaty_event = Table(
+    "treaty_event", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("treaty_num", Integer, ForeignKey("treaty.treaty_num"), nullable=False, index=True),
+    Column("country_code", String(3), ForeignKey("country.code"), nullable=False, index=True),
+    Column("event_type", String(32), nullable=False),
+    Column("date_from", Date),
+    Column("date_to", Date),
+    Column("date_precision", String(8), nullable=False),
+    Column("basis", String(8), nullable=False),  # read | derived
+    Column("source_rank", Integer, nullable=False),
+    Column("detail", Text),
+    Column("source", Text, nullable=False),
+    Column("confidence", String(8), nullable=False),
+    Column("note", Text),
+    _load_fk(),
+)
+
+treaty_note = Table(
+    "treaty_note", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("treaty_num", Integer, ForeignKey("treaty.treaty_num"), nullable=False),
+    Column("country_code", String(3), ForeignKey("country.code")),  # None: about the treaty as a whole
+    Column("field", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source", Text),
+    _load_fk(),
+)
+
+portal = Table(
+    "portal", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("portal_name", Text, nullable=False, unique=True),
+    Column("country_code", String(3), ForeignKey("country.code")),  # None for a multi-country portal
+    Column("scope", String(16), nullable=False),
+    Column("launch_from", Date),
+    Column("launch_to", Date),
+    Column("launch_precision", String(8), nullable=False),
+    Column("region", Text),
+    Column("partners", Text),
+    Column("funders", Text),
+    Column("languages", Text),
+    Column("url", Text),
+    Column("source", Text, nullable=False),
+    Column("confidence", String(8), nullable=False),
+    Column("notes", Text),
+    _load_fk(),
+)
+
+monitoring_round = Table(
+    "monitoring_round", metadata,
+    Column("round_code", String(16), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("launched", Text),
+    Column("report_codes", Text),
+    Column("report_adopted", Text),
+    Column("parties_covered_count", Integer),
+    Column("source", Text),
+    Column("notes", Text),
+    _load_fk(),
+)
+
+round_party = Table(
+    "round_party", metadata,
+    Column("round_code", String(16), ForeignKey("monitoring_round.round_code"), primary_key=True),
+    Column("country_code", String(3), ForeignKey("country.code"), primary_key=True),
+    Column("covered", String(8), nullable=False),  # yes | no | unknown
+    Column("reply_submitted", String(8), nullable=False),  # yes | no | unknown
+    Column("reply_detail", Text),
+    Column("recommendations", Text),
+    Column("compliance_status", Text),  # None: unknown
+    Column("source", Text),
+    Column("confidence", String(8)),
+    _load_fk(),
+)
+
+published_figure = Table(
+    "published_figure", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("publisher", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("metric", Text, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", Text),
+    Column("source", Text, nullable=False),
+    Column("notes", Text),
+    _load_fk(),
+    UniqueConstraint("publisher", "year", "metric"),
+)
+
+job_state = Table(
+    "job_state", metadata,
+    Column("job", String(64), primary_key=True),
+    Column("input_sha256", String(64), nullable=False),  # inputs and the job's code
+    Column("load_id", Integer, ForeignKey("load_run.id"), nullable=False),
+)
+
+country_alias = Table(
+    "country_alias", metadata,
+    Column("alias", Text, primary_key=True),
+    Column("country_code", String(3), ForeignKey("country.code"), nullable=False),
+    _load_fk(),
+)

@@ -1,0 +1,213 @@
+"""`import-treaty FILE`: a Council of Europe Treaty Office export, for any treaty, in either form:
+the signatures JSON (CodePays, LibPaysOrga, DateSignature, DateConsentement, DateEntreeVigueur, ...) or
+the printed chart saved as CSV (States, Signature, Ratification, Entry into Force, Notes, R., D., ...)."""
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+
+from .countries import CountryResolver
+from .dates import parse_official_date
+from .errors import InputError
+from .provenance import LoadResult
+from .readers import open_text_checked
+from .schema import treaty, treaty_event
+from .treaty_rules import OFFICIAL, check_order, derive_events
+from .dates import Period
+
+JSON_DATES = {"DateSignature": "signature", "DateConsentement": "deposit", "DateEntreeVigueur": "entry_into_force",
+              "DateDenonciation": "denunciation", "DateEffetDenonciation": "denunciation_effective",
+              "DateSuspension": "suspension"}
+JSON_FLAGS = {"Reserves": "reservations", "Declarations": "declarations", "Objections": "objections",
+              "Territoires": "territorial application", "Communications": "communications"}
+CHART_DATES = {"Signature": "signature", "Ratification": "deposit", "Entry into Force": "entry_into_force"}
+CHART_FLAGS = {"R.": "reservations", "D.": "declarations", "A.": "authorities", "T.": "territorial application",
+               "C.": "communications", "O.": "objections"}
+SECTIONS = ("member", "non-member", "organisation")
+
+
+@dataclass
+class Record:
+    line: int  # line in the CSV, or position in the JSON list (1-based)
+    code: str
+    name: str
+    section: str
+    dates: dict = field(default_factory=dict)  # event_type -> date
+    flags: list = field(default_factory=list)
+    accession: bool = False
+
+
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value > 0
+    return str(value or "").strip().lower() not in ("", "0", "false", "no", "n", "none", "null")
+
+
+def parse_json(path: Path, text: str, treaty_num: int | None) -> tuple[int, list[Record]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"not valid JSON, or truncated ({exc.msg} at line {exc.lineno} column {exc.colno})",
+                         exc.lineno) from None
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        data = lists[0] if len(lists) == 1 else lists
+    if not isinstance(data, list) or not data:
+        raise InputError(path, "expected a list of signature rows (or three lists: members, non-members, "
+                               "organisations); found none")
+    groups = data if all(isinstance(g, list) for g in data) else [data]
+    if len(groups) > 3:
+        raise InputError(path, f"expected at most three lists of rows, found {len(groups)}")
+    records, nums, position = [], set(), 0
+    for g, rows in enumerate(groups):
+        for row in rows:
+            position += 1
+            if not isinstance(row, dict):
+                raise InputError(path, f"row {position} is not an object", position)
+            for key in ("CodePays", "LibPaysOrga", "DateSignature", "DateConsentement", "DateEntreeVigueur"):
+                if key not in row:
+                    raise InputError(path, f"row {position} has no field {key}", position, key)
+            if row.get("NumSTE") not in (None, ""):
+                try:
+                    nums.add(int(str(row["NumSTE"]).strip()))
+                except ValueError:
+                    raise InputError(path, f"treaty number {row['NumSTE']!r} is not a number", position,
+                                     "NumSTE") from None
+            rec = Record(position, str(row["CodePays"] or "").strip(), str(row["LibPaysOrga"] or "").strip(),
+                         SECTIONS[g] if len(groups) == 3 else "unknown")
+            for key, event in JSON_DATES.items():
+                try:
+                    d = parse_official_date(row.get(key))
+                except ValueError as exc:
+                    raise InputError(path, f"row {position} ({rec.name}): {exc}", position, key) from None
+                if d:
+                    rec.dates[event] = d
+            rec.flags = [label for key, label in JSON_FLAGS.items() if _flag(row.get(key))]
+            records.append(rec)
+    return _treaty_number(path, nums, treaty_num), records
+
+
+def parse_chart_csv(path: Path, text: str, treaty_num: int | None) -> tuple[int, list[Record]]:
+    found = re.search(r"Treaty\s*(?:No\.?\s*)?(\d+)", text[:2000])
+    rows = list(_csv_rows(path, text))
+    head = next((i for i, (_, cells) in enumerate(rows) if cells and cells[0].strip().lower() == "states"), None)
+    if head is None:
+        raise InputError(path, "no header row starting with 'States' (expected the Treaty Office chart columns "
+                               "States, Signature, Ratification, Entry into Force, Notes, R., D., A., T., C., O.)")
+    header = [h.strip() for h in rows[head][1]]
+    missing = [c for c in ("States", *CHART_DATES) if c not in header]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", rows[head][0])
+    section, records = "unknown", []
+    for line, cells in rows[head + 1:]:
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if cells[0].lower().startswith("total"):
+            continue
+        if len(cells) == 1 or not any(cells[1:]):
+            title = cells[0].lower()
+            section = ("organisation" if "organi" in title else "non-member" if "non" in title
+                       else "member" if "member" in title else section)
+            continue
+        if len(cells) != len(header):
+            raise InputError(path, f"{len(cells)} fields where the header has {len(header)} (truncated or "
+                                   f"misquoted row)", line)
+        row = dict(zip(header, cells))
+        rec = Record(line, "", row["States"], section)
+        for col, event in CHART_DATES.items():
+            try:
+                d = parse_official_date(row[col])
+            except ValueError as exc:
+                raise InputError(path, f"{rec.name}: {exc}", line, col) from None
+            if d:
+                rec.dates[event] = d
+        rec.accession = bool(re.search(r"\ba\b", row.get("Notes", "")))
+        rec.flags = [label for col, label in CHART_FLAGS.items() if _flag(row.get(col))]
+        records.append(rec)
+    if not records:
+        raise InputError(path, "no state rows after the header")
+    nums = {int(found.group(1))} if found else set()
+    return _treaty_number(path, nums, treaty_num), records
+
+
+def _csv_rows(path, text):
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise InputError(path, f"malformed or truncated CSV ({exc})", reader.line_num) from None
+
+
+def _treaty_number(path, nums: set, given: int | None) -> int:
+    if len(nums) > 1:
+        raise InputError(path, f"rows name several treaties: {sorted(nums)}", column="NumSTE")
+    if given is not None and nums and given not in nums:
+        raise InputError(path, f"file is for treaty {nums.pop()}, not {given}")
+    if given is None and not nums:
+        raise InputError(path, "the file does not name its treaty; pass --treaty N")
+    return given if given is not None else nums.pop()
+
+
+def parse(path: Path, treaty_num: int | None = None) -> tuple[int, list[Record]]:
+    text = open_text_checked(path)
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    if text.lstrip()[:1] in "[{":
+        return parse_json(path, text, treaty_num)
+    return parse_chart_csv(path, text, treaty_num)
+
+
+def load_file(conn, load_id: int, path: Path, treaty_num: int | None) -> LoadResult:
+    """Replace this treaty's official events with the file's; organisations go to the rejects file."""
+    num, records = parse(path, treaty_num)
+    resolver = CountryResolver(conn)
+    rows, rejects, seen = [], [], {}
+    column = "CodePays" if path.suffix.lower() == ".json" else "States"
+    for rec in records:
+        code = resolver.coe_codes.get(rec.code) or resolver.by_any_name(rec.name)
+        if code is None and rec.section == "organisation":
+            rejects.append(dict(line=rec.line, code=rec.code, name=rec.name,
+                                reason="international organisation, not a state: not loaded"))
+            continue
+        if code is None:
+            raise InputError(path, f"unknown country {rec.code + ' ' if rec.code else ''}{rec.name!r}; "
+                                   f"closest known: {resolver.closest(rec.name)}. Add the code to "
+                                   f"data/coe_country_codes.csv or the name to data/country_aliases.csv",
+                             rec.line, column)
+        if code in seen:
+            raise InputError(path, f"duplicate row for {rec.name} (first at {seen[code]})", rec.line, column)
+        seen[code] = rec.line
+        p = {e: Period(d, d, "day") for e, d in rec.dates.items()}
+        try:
+            check_order(str(path), rec.name, p.get("signature"), p.get("deposit"), p.get("entry_into_force"))
+        except InputError as exc:
+            raise InputError(path, exc.message, rec.line) from None
+        src = f"Council of Europe Treaty Office export {path.name}"
+        for event, d in rec.dates.items():
+            detail = ("accession" if rec.accession else "ratification") if event == "deposit" else None
+            rows.append(dict(treaty_num=num, country_code=code, event_type=event, date_from=d, date_to=d,
+                             date_precision="day", basis="read", source_rank=OFFICIAL, detail=detail, source=src,
+                             confidence="high", note=None, load_id=load_id))
+        for flag in rec.flags:
+            rows.append(dict(treaty_num=num, country_code=code, event_type="reservation_or_declaration",
+                             date_from=None, date_to=None, date_precision="unknown", basis="read",
+                             source_rank=OFFICIAL, detail=f"{flag.capitalize()} (flagged in the Treaty Office chart)",
+                             source=src, confidence="high", note=None, load_id=load_id))
+    if conn.execute(select(treaty.c.treaty_num).where(treaty.c.treaty_num == num)).first() is None:
+        conn.execute(insert(treaty).values(treaty_num=num, short_title=f"CETS No. {num}", source=src,
+                                           load_id=load_id))
+    conn.execute(delete(treaty_event).where(treaty_event.c.treaty_num == num,
+                                            treaty_event.c.source_rank == OFFICIAL))
+    if rows:
+        conn.execute(insert(treaty_event), rows)
+    derived = derive_events(conn, num, load_id, str(path))
+    return LoadResult(rows_in=len(records), rows_loaded=len(records) - len(rejects), rows_rejected=len(rejects),
+                      rejects=rejects, message=f"treaty {num}: {len(rows)} events; {derived} derived by rule")

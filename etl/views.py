@@ -1,0 +1,129 @@
+"""The read contract: views the dashboard and analysts' BI tools rely on (documented in README).
+
+Written once in SQL that SQLite and PostgreSQL both run. Dates compare as dates on PostgreSQL and
+as ISO text on SQLite, which orders the same way.
+"""
+from sqlalchemy import text
+
+STATUS_EVENTS = {"signature": "signature", "deposit": "deposit", "entry_into_force": "eif",
+                 "denunciation_effective": "denunciation"}
+STATUSES = ("not_signed", "signed", "ratified", "in_force", "denounced")
+
+
+def _pivot_columns() -> str:
+    cols = []
+    for event, p in STATUS_EVENTS.items():
+        for field, alias in (("date_from", "from"), ("date_to", "to"), ("date_precision", "precision"),
+                             ("basis", "basis"), ("source", "source"), ("confidence", "confidence")):
+            cols.append(f"MAX(CASE WHEN e.event_type = '{event}' THEN e.{field} END) AS {p}_{alias}")
+    return ",\n  ".join(cols)
+
+
+V_TREATY_EVENT = """
+CREATE VIEW v_treaty_event AS
+SELECT e.id, e.treaty_num, e.country_code, e.event_type, e.date_from, e.date_to, e.date_precision,
+       e.basis, e.source_rank, e.detail, e.source, e.confidence, e.note, e.load_id,
+       CASE WHEN e.event_type = 'reservation_or_declaration' THEN 1
+            WHEN ROW_NUMBER() OVER (PARTITION BY e.treaty_num, e.country_code, e.event_type
+                                    ORDER BY e.source_rank, e.id) = 1 THEN 1 ELSE 0 END AS is_selected
+FROM treaty_event e
+"""
+
+V_TREATY_DATES = f"""
+CREATE VIEW v_treaty_dates AS
+SELECT e.treaty_num, e.country_code,
+  {_pivot_columns()},
+  MAX(CASE WHEN e.event_type = 'deposit' THEN e.detail END) AS deposit_kind,
+  SUM(CASE WHEN e.event_type = 'reservation_or_declaration' THEN 1 ELSE 0 END) AS reservations_declarations,
+  CASE MIN(CASE WHEN e.event_type <> 'reservation_or_declaration' THEN
+             CASE e.confidence WHEN 'low' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END END)
+       WHEN 1 THEN 'low' WHEN 2 THEN 'medium' ELSE 'high' END AS confidence,
+  MAX(CASE WHEN k.country_code IS NULL THEN 0 ELSE 1 END) AS has_conflict
+FROM v_treaty_event e
+LEFT JOIN (
+  SELECT DISTINCT treaty_num, country_code FROM (
+    SELECT treaty_num, country_code, event_type FROM treaty_event
+    WHERE basis = 'read' AND date_from IS NOT NULL
+    GROUP BY treaty_num, country_code, event_type
+    HAVING COUNT(DISTINCT date_from) > 1 OR COUNT(DISTINCT date_to) > 1) c
+) k ON k.treaty_num = e.treaty_num AND k.country_code = e.country_code
+WHERE e.is_selected = 1
+GROUP BY e.treaty_num, e.country_code
+"""
+
+
+def status_case(d: str) -> str:
+    """SQL for a state's status on date expression `d`: an event counts once it surely happened."""
+    return f"""CASE WHEN d.denunciation_to <= {d} THEN 'denounced'
+            WHEN d.eif_to <= {d} THEN 'in_force'
+            WHEN d.deposit_to <= {d} THEN 'ratified'
+            WHEN d.signature_to <= {d} THEN 'signed'
+            ELSE 'not_signed' END"""
+
+
+def status_certain_case(d: str) -> str:
+    """0 where a dated event is known only within bounds that straddle `d`."""
+    parts = " OR ".join(f"(d.{p}_from <= {d} AND d.{p}_to > {d})" for p in STATUS_EVENTS.values())
+    return f"CASE WHEN {parts} THEN 0 ELSE 1 END"
+
+
+def coe_member_case(d: str) -> str:
+    return f"CASE WHEN m.accession_date <= {d} AND (m.left_date IS NULL OR m.left_date > {d}) THEN 1 ELSE 0 END"
+
+
+def treaty_status_select(d: str) -> str:
+    """One row per state and treaty with dates, sources and the status on date `d`."""
+    return f"""
+SELECT d.*, c.name_en, c.name_fr, t.short_title AS treaty_short_title,
+       {status_case(d)} AS status,
+       {status_certain_case(d)} AS status_certain,
+       {coe_member_case(d)} AS coe_member
+FROM v_treaty_dates d
+JOIN country c ON c.code = d.country_code
+JOIN treaty t ON t.treaty_num = d.treaty_num
+LEFT JOIN coe_membership m ON m.country_code = d.country_code
+"""
+
+
+V_TREATY_STATUS = "CREATE VIEW v_treaty_status AS" + treaty_status_select("CURRENT_DATE")
+
+V_COUNTRY = f"""
+CREATE VIEW v_country AS
+SELECT c.code, c.code_kind, c.iso_alpha2, c.iso_numeric, c.name_en, c.name_fr, c.official_name_en,
+       c.parent_code, c.iso3166_2, c.note,
+       {coe_member_case("CURRENT_DATE")} AS coe_member,
+       m.accession_date AS coe_accession_date, m.left_date AS coe_left_date,
+       s.status AS lanzarote_status,
+       CASE WHEN p.n IS NULL THEN 0 ELSE 1 END AS has_portal,
+       p.region AS portal_region
+FROM country c
+LEFT JOIN coe_membership m ON m.country_code = c.code
+LEFT JOIN v_treaty_status s ON s.country_code = c.code AND s.treaty_num = 201
+LEFT JOIN (SELECT country_code, COUNT(*) AS n, MIN(region) AS region FROM portal
+           WHERE country_code IS NOT NULL GROUP BY country_code) p ON p.country_code = c.code
+"""
+
+V_PORTAL = f"""
+CREATE VIEW v_portal AS
+SELECT p.id AS portal_id, p.portal_name, p.country_code, c.name_en AS country_name_en,
+       c.name_fr AS country_name_fr, p.scope, p.launch_from, p.launch_to, p.launch_precision,
+       p.region, p.partners, p.funders, p.languages, p.url, p.source, p.confidence, p.notes,
+       {coe_member_case("CURRENT_DATE")} AS coe_member,
+       s.status AS lanzarote_status, p.load_id, l.retrieved_at
+FROM portal p
+LEFT JOIN country c ON c.code = p.country_code
+LEFT JOIN coe_membership m ON m.country_code = p.country_code
+LEFT JOIN v_treaty_status s ON s.country_code = p.country_code AND s.treaty_num = 201
+JOIN load_run l ON l.id = p.load_id
+"""
+
+VIEWS = {"v_treaty_event": V_TREATY_EVENT, "v_treaty_dates": V_TREATY_DATES, "v_treaty_status": V_TREATY_STATUS,
+         "v_country": V_COUNTRY, "v_portal": V_PORTAL}
+
+
+def create_views(conn) -> None:
+    """Drop and recreate every view (dependants first), so a code change always takes effect."""
+    for name in reversed(list(VIEWS)):
+        conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+    for sql in VIEWS.values():
+        conn.execute(text(sql))
