@@ -29,6 +29,15 @@ def month_end(year: int, month: int) -> date:
 
 def parse_period(text: str, precision: str | None = None) -> Period:
     """Parse '2013-10-24', '2013-10', '2013' or 'start/end'; raise ValueError with the reason."""
+    try:
+        return _parse_period(text, precision)
+    except ValueError as exc:
+        if str(exc).startswith(("not a date", "range", "month", "date", "precision")) and "'" in str(exc):
+            raise
+        raise ValueError(f"impossible date {text!r} ({exc})") from None
+
+
+def _parse_period(text: str, precision: str | None) -> Period:
     text = (text or "").strip()
     if not text:
         if precision not in (None, "", "unknown"):

@@ -28,6 +28,7 @@ CHART_DATES = {"Signature": "signature", "Ratification": "deposit", "Entry into 
 CHART_FLAGS = {"R.": "reservations", "D.": "declarations", "A.": "authorities", "T.": "territorial application",
                "C.": "communications", "O.": "objections"}
 SECTIONS = ("member", "non-member", "organisation")
+SECTION_TITLE = re.compile(r"(non-)?members? (states )?of the council of europe|international organi[sz]ations?")
 
 
 @dataclass
@@ -109,12 +110,11 @@ def parse_chart_csv(path: Path, text: str, treaty_num: int | None) -> tuple[int,
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
-        if cells[0].lower().startswith("total"):
-            continue
-        if len(cells) == 1 or not any(cells[1:]):
-            title = cells[0].lower()
-            section = ("organisation" if "organi" in title else "non-member" if "non" in title
-                       else "member" if "member" in title else section)
+        first = cells[0].lower()
+        if first.startswith(("total", "notes")):
+            break  # the chart's footer: totals, then the key to the notes
+        if SECTION_TITLE.match(first) and not any(cells[1:]):
+            section = ("organisation" if "organi" in first else "non-member" if "non" in first else "member")
             continue
         if len(cells) != len(header):
             raise InputError(path, f"{len(cells)} fields where the header has {len(header)} (truncated or "

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: reads only the warehouse views, through dashboard.queries."""
