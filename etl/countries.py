@@ -8,12 +8,13 @@ import unicodedata
 import pycountry
 from sqlalchemy import delete, insert, select, update
 
+from . import validate as v
 from .errors import InputError
 from .provenance import LoadResult
 from .readers import read_csv_rows
 from .schema import country, country_alias, treaty_office_code
 
-INPUTS = ["territories.csv", "country_aliases.csv", "coe_country_codes.csv"]
+INPUTS = ["territories.csv", "country_aliases.csv", "coe_country_codes.csv", "country_regions.csv"]
 DEPENDS: list[str] = []
 PROJECT_CODE = re.compile(r"X[A-Z]{2}")  # ISO 3166-1 leaves X** to users: never mistaken for ISO
 
@@ -29,7 +30,7 @@ def iso_rows() -> list[dict]:
         rows.append(dict(code=c.alpha_3, code_kind="iso3166-1", iso_alpha2=c.alpha_2, iso_numeric=c.numeric,
                          name_en=getattr(c, "common_name", None) or c.name, name_fr=fr.gettext(c.name),
                          official_name_en=getattr(c, "official_name", None), parent_code=None, iso3166_2=None,
-                         note=None))
+                         continent=None, un_region=None, note=None))
     return rows
 
 
@@ -44,7 +45,7 @@ def _territory_rows(path) -> list[dict]:
         rows.append(dict(code=r["code"], code_kind="project", iso_alpha2=None, iso_numeric=None,
                          name_en=r["name_en"], name_fr=r["name_fr"], official_name_en=None,
                          parent_code=r["parent_code"] or None, iso3166_2=r["iso3166_2"] or None,
-                         note=r["note"] or None))
+                         continent=None, un_region=None, note=r["note"] or None))
     return rows
 
 
@@ -53,6 +54,12 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
     codes = {r["code"] for r in rows}
     if len(codes) != len(rows):
         raise InputError(paths["territories.csv"], "a project code repeats another code")
+    regions = v.Unique(paths["country_regions.csv"], "country")
+    by_code = {r["code"]: r for r in rows}
+    for line, r in read_csv_rows(paths["country_regions.csv"], ["country_code", "continent", "un_region"]):
+        _check_code(paths["country_regions.csv"], line, "country_code", r["country_code"], codes)
+        regions.add(r["country_code"], line, "country_code")
+        by_code[r["country_code"]].update(continent=r["continent"] or None, un_region=r["un_region"] or None)
     aliases, crosswalk = [], []
     for line, r in read_csv_rows(paths["country_aliases.csv"], ["alias", "country_code"]):
         _check_code(paths["country_aliases.csv"], line, "country_code", r["country_code"], codes)
@@ -84,7 +91,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
     conn.execute(insert(country_alias), aliases)
     conn.execute(delete(treaty_office_code))
     conn.execute(insert(treaty_office_code), crosswalk)
-    n = len(rows) + len(aliases) + len(crosswalk)
+    n = len(rows) + len(aliases) + len(crosswalk) + len(regions.seen)
     return LoadResult(rows_in=n, rows_loaded=n)
 
 

@@ -1,4 +1,6 @@
 """Job `portals`: the IWF Reporting Portal network."""
+import re
+
 from sqlalchemy import delete, insert
 
 from . import validate as v
@@ -10,15 +12,19 @@ from .schema import portal
 
 INPUTS = ["iwf_portals.csv"]
 DEPENDS = ["countries"]
-COLUMNS = ["portal_name", "country_code", "scope", "launch_date", "launch_precision", "region", "partners",
+COLUMNS = ["portal_code", "portal_name", "country_code", "scope", "launch_date", "launch_precision", "region", "partners",
            "funders", "languages", "url", "source", "confidence", "notes"]
 
 
 def load(conn, load_id: int, paths: dict) -> LoadResult:
     path = paths["iwf_portals.csv"]
     resolver = CountryResolver(conn)
-    names, rows = v.Unique(path, "portal"), []
+    names, keys, rows = v.Unique(path, "portal"), v.Unique(path, "portal code"), []
     for line, r in read_csv_rows(path, COLUMNS):
+        if not re.fullmatch(r"[A-Z]{3,8}", r["portal_code"]):
+            raise InputError(path, f"portal code {r['portal_code']!r} must be 3 to 8 capital letters", line,
+                             "portal_code")
+        keys.add(r["portal_code"], line, "portal_code")
         names.add(v.required(path, line, r, "portal_name"), line, "portal_name")
         scope = v.one_of(path, line, r, "scope", ("national", "multi-country"))
         code = r["country_code"] or None
@@ -29,7 +35,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
         elif code:
             raise InputError(path, "a multi-country portal has no country code", line, "country_code")
         launch = v.period(path, line, r, "launch_date", "launch_precision")
-        rows.append(dict(portal_name=r["portal_name"], country_code=code, scope=scope, launch_from=launch.start,
+        rows.append(dict(portal_code=r["portal_code"], portal_name=r["portal_name"], country_code=code, scope=scope, launch_from=launch.start,
                          launch_to=launch.end, launch_precision=launch.precision, region=r["region"] or None,
                          partners=r["partners"] or None, funders=r["funders"] or None,
                          languages=r["languages"] or None, url=r["url"] or None,

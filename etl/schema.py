@@ -40,6 +40,8 @@ country = Table(
     Column("official_name_en", Text),
     Column("parent_code", String(3)),
     Column("iso3166_2", String(6)),
+    Column("continent", String(16)),  # UN M49 (data/country_regions.csv)
+    Column("un_region", String(32)),
     Column("note", Text),
     _load_fk(),
 )
@@ -112,6 +114,7 @@ treaty_note = Table(
 portal = Table(
     "portal", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("portal_code", String(8), nullable=False, unique=True),  # the portal's key in statistics files
     Column("portal_name", Text, nullable=False, unique=True),
     Column("country_code", String(3), ForeignKey("country.code")),  # None for a multi-country portal
     Column("scope", String(16), nullable=False),

@@ -90,7 +90,7 @@ V_TREATY_STATUS = "CREATE VIEW v_treaty_status AS" + treaty_status_select("CURRE
 V_COUNTRY = f"""
 CREATE VIEW v_country AS
 SELECT c.code, c.code_kind, c.iso_alpha2, c.iso_numeric, c.name_en, c.name_fr, c.official_name_en,
-       c.parent_code, c.iso3166_2, c.note,
+       c.parent_code, c.iso3166_2, c.continent, c.un_region, c.note,
        {coe_member_case("CURRENT_DATE")} AS coe_member,
        m.accession_date AS coe_accession_date, m.left_date AS coe_left_date,
        s.status AS lanzarote_status,
@@ -105,7 +105,7 @@ LEFT JOIN (SELECT country_code, COUNT(*) AS n, MIN(region) AS region FROM portal
 
 V_PORTAL = f"""
 CREATE VIEW v_portal AS
-SELECT p.id AS portal_id, p.portal_name, p.country_code, c.name_en AS country_name_en,
+SELECT p.id AS portal_id, p.portal_code, p.portal_name, p.country_code, c.name_en AS country_name_en,
        c.name_fr AS country_name_fr, p.scope, p.launch_from, p.launch_to, p.launch_precision,
        p.region, p.partners, p.funders, p.languages, p.url, p.source, p.confidence, p.notes,
        {coe_member_case("CURRENT_DATE")} AS coe_member,

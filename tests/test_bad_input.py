@@ -67,7 +67,7 @@ def break_encoding(d):
 
 def break_precision(d):
     rows = list(csv.reader(open(d / "iwf_portals.csv", encoding="utf-8")))
-    line = next(i for i, r in enumerate(rows, 1) if r[0] == "Mauritius")
+    line = next(i for i, r in enumerate(rows, 1) if r[1] == "Mauritius")
     set_cell(d / "iwf_portals.csv", line, "launch_precision", "day")
 
 
