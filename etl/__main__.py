@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from . import treaty_office
+from . import config, demo_stats, portal_stats, treaty_office
 from .db import ensure_schema, make_engine
 from .jobs import JOBS, run_jobs, run_load, summary
 from .readers import sha256_of
@@ -64,6 +64,81 @@ def cmd_import_treaty(args) -> int:
     return 1 if report.outcome == "failed" else 0
 
 
+def _progress(rows: int) -> None:
+    print(f"\r  {rows:,} rows read", end="", file=sys.stderr, flush=True)
+
+
+def _ready(engine) -> bool:
+    """Statistics need the portal network: build what is missing first."""
+    reports = run_jobs(engine, ["portals", "figures"], out=sys.stderr)
+    if any(r.outcome == "failed" for r in reports):
+        print(summary(reports))
+        return False
+    return True
+
+
+def import_stats_files(engine, paths, k=None) -> list:
+    reports = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            print(f"{path}: file not found", file=sys.stderr)
+            reports.append(None)
+            continue
+        print(f"importing {path} ...", file=sys.stderr)
+        report = run_load(engine, "portal-stats", [path],
+                          lambda conn, load_id, p=path: portal_stats.load_file(conn, load_id, p, k=k,
+                                                                              progress=_progress),
+                          sha256_of(path), retrieved=datetime.fromtimestamp(path.stat().st_mtime).date())
+        print("", file=sys.stderr)
+        reports.append(report)
+    return reports
+
+
+def cmd_import_stats(args) -> int:
+    engine = make_engine()
+    if not _ready(engine):
+        return 1
+    reports = import_stats_files(engine, args.files, args.k)
+    done = [r for r in reports if r]
+    print(summary(done))
+    for r in done:
+        if r.outcome == "failed":
+            print(f"error: {r.message}", file=sys.stderr)
+    return 1 if len(done) < len(reports) or any(r.outcome == "failed" for r in done) else 0
+
+
+def cmd_inbox(args) -> int:
+    """Import every CSV placed in the inbox; move each to done/ or failed/ beside it."""
+    engine = make_engine()
+    if not _ready(engine):
+        return 1
+    inbox = Path(args.folder) if args.folder else config.VAR_DIR / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in inbox.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    if not files:
+        print(f"inbox {inbox} is empty")
+        return 0
+    reports = import_stats_files(engine, files, args.k)
+    for path, report in zip(files, reports):
+        target = inbox / ("failed" if report is None or report.outcome == "failed" else "done")
+        target.mkdir(exist_ok=True)
+        path.rename(target / path.name)
+    print(summary([r for r in reports if r]))
+    return 1 if any(r is None or r.outcome == "failed" for r in reports) else 0
+
+
+def cmd_demo(args) -> int:
+    engine = make_engine()
+    if not _ready(engine):
+        return 1
+    with engine.connect() as conn:
+        info = demo_stats.generate(conn, args.seed, args.reports, Path(args.out))
+    print(f"wrote {info['rows']:,} DEMO reports for {info['portals']} portals, {info['first_month']} to "
+          f"{info['last_day']} (seed {info['seed']}) to {args.out}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +153,19 @@ def main(argv=None) -> int:
     p.add_argument("--treaty", type=int, help="treaty number, when the file does not say")
     p.add_argument("--retrieved", type=date.fromisoformat, help="date the file was downloaded (default: file date)")
     p.set_defaults(func=cmd_import_treaty)
+    p = sub.add_parser("import-portal-stats", help="load anonymized portal statistics (report-level or monthly summary CSV)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--k", type=int, help="suppress counts 1..k-1 (default PORTAL_STATS_K or 10)")
+    p.set_defaults(func=cmd_import_stats)
+    p = sub.add_parser("inbox", help="import every CSV in the inbox folder (default var/inbox)")
+    p.add_argument("--folder")
+    p.add_argument("--k", type=int)
+    p.set_defaults(func=cmd_inbox)
+    p = sub.add_parser("demo", help="write a seeded DEMO report-level export for the real portal network")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--reports", type=int, default=100_000)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_demo)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -7,7 +7,7 @@ from typing import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import coe, config, countries, figures, portals, rounds, treaties
+from . import coe, config, countries, figures, portal_stats_demo, portals, rounds, treaties
 from .db import ensure_schema
 from .errors import InputError
 from .provenance import (LoadResult, code_fingerprint, describe_sources, finish_run, last_state, record_failure,
@@ -15,7 +15,7 @@ from .provenance import (LoadResult, code_fingerprint, describe_sources, finish_
 from .readers import sha256_of, write_rejects
 
 JOBS = {"countries": countries, "coe_membership": coe, "treaties": treaties, "portals": portals,
-        "rounds": rounds, "figures": figures}
+        "rounds": rounds, "figures": figures, "portal_stats_demo": portal_stats_demo}
 
 
 @dataclass
@@ -46,6 +46,8 @@ def run_load(engine, job: str, paths: list[Path], loader: Callable[..., LoadResu
             if result.rejects:
                 rejects_path = config.rejects_dir() / f"{job.replace(':', '-')}-{load_id}.csv"
                 write_rejects(rejects_path, result.rejects)
+            elif result.rejects_file:
+                rejects_path = result.rejects_file
             finish_run(conn, load_id, result, str(rejects_path) if rejects_path else None)
             if state_key:
                 save_state(conn, state_key, sha, load_id)

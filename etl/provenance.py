@@ -2,6 +2,7 @@
 import csv
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date, datetime, timezone
 
 from sqlalchemy import insert, select, update
@@ -19,6 +20,7 @@ class LoadResult:
     rows_rejected: int = 0
     rejects: list[dict] = field(default_factory=list)
     message: str = ""
+    rejects_file: Path | None = None  # a loader that streams writes its own rejects file
 
     def __post_init__(self):
         self.check()

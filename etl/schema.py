@@ -186,3 +186,42 @@ country_alias = Table(
     Column("country_code", String(3), ForeignKey("country.code"), nullable=False),
     _load_fk(),
 )
+
+# Which statistics loads count. Only what may be shown is in the database: the unsuppressed counts
+# and the hashed report references needed to merge later files stay in the ETL's staging folder.
+stat_load = Table(
+    "stat_load", metadata,
+    Column("load_id", Integer, ForeignKey("load_run.id"), primary_key=True),
+    Column("kind", String(16), nullable=False),  # reports | summary
+    Column("file_sha256", String(64), nullable=False, index=True),
+    Column("file_name", Text, nullable=False),
+    Column("is_demo", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("first_month", Date),
+    Column("last_month", Date),
+)
+
+stat_publication = Table(
+    "stat_publication", metadata,
+    Column("load_id", Integer, ForeignKey("load_run.id"), primary_key=True),
+    Column("k", Integer, nullable=False),  # counts 1..k-1 suppressed
+    Column("is_demo", Boolean, nullable=False),
+    Column("loads", Text, nullable=False),  # the stat_load ids the figures come from
+    Column("cells", Integer, nullable=False),
+    Column("cells_suppressed", Integer, nullable=False),
+)
+
+
+def _portal_stat_table():
+    from .stats_format import MEASURES
+    cols = [Column("unit_kind", String(8), primary_key=True),  # portal | region | network
+            Column("unit_code", String(64), primary_key=True),
+            Column("period_kind", String(8), primary_key=True),  # month | year
+            Column("period_start", Date, primary_key=True),
+            Column("is_demo", Boolean, nullable=False)]
+    for m in MEASURES:
+        cols += [Column(m, Integer), Column(f"{m}_suppressed", Integer, nullable=False)]
+    return Table("portal_stat", metadata, *cols, _load_fk())
+
+
+portal_stat = _portal_stat_table()

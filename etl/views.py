@@ -117,8 +117,36 @@ LEFT JOIN v_treaty_status s ON s.country_code = p.country_code AND s.treaty_num 
 JOIN load_run l ON l.id = p.load_id
 """
 
+def _measure_columns(prefix: str = "s.") -> str:
+    from .stats_format import MEASURES
+    return ", ".join(f"{prefix}{m}, {prefix}{m}_suppressed" for m in MEASURES)
+
+
+V_PORTAL_STATS = f"""
+CREATE VIEW v_portal_stats AS
+SELECT s.unit_kind, s.unit_code,
+       CASE WHEN s.unit_kind = 'portal' THEN p.portal_name WHEN s.unit_kind = 'network' THEN 'All portals'
+            ELSE s.unit_code END AS unit_name,
+       p.country_code, s.period_kind, s.period_start, s.is_demo, {_measure_columns()},
+       s.load_id, pub.k AS suppression_k
+FROM portal_stat s
+LEFT JOIN portal p ON s.unit_kind = 'portal' AND p.portal_code = s.unit_code
+LEFT JOIN stat_publication pub ON pub.load_id = s.load_id
+"""
+
+V_PORTAL_STATS_MONTHLY = f"""
+CREATE VIEW v_portal_stats_monthly AS
+SELECT s.unit_code AS portal_code, p.portal_name, p.country_code, s.period_start AS month, s.is_demo,
+       {_measure_columns()}, s.load_id, pub.k AS suppression_k
+FROM portal_stat s
+JOIN portal p ON p.portal_code = s.unit_code
+LEFT JOIN stat_publication pub ON pub.load_id = s.load_id
+WHERE s.unit_kind = 'portal' AND s.period_kind = 'month'
+"""
+
 VIEWS = {"v_treaty_event": V_TREATY_EVENT, "v_treaty_dates": V_TREATY_DATES, "v_treaty_status": V_TREATY_STATUS,
-         "v_country": V_COUNTRY, "v_portal": V_PORTAL}
+         "v_country": V_COUNTRY, "v_portal": V_PORTAL, "v_portal_stats": V_PORTAL_STATS,
+         "v_portal_stats_monthly": V_PORTAL_STATS_MONTHLY}
 
 
 def create_views(conn) -> None:

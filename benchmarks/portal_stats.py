@@ -1,0 +1,108 @@
+"""Benchmark: import a generated report-level export and compare with DuckDB's bare GROUP BY.
+
+    python -m benchmarks.portal_stats --reports 10000000 [--reports-small 1000000]
+
+Each import runs in a fresh child process (so its peak memory is its own) against a fresh SQLite
+database; the floor is DuckDB's `GROUP BY portal, month` over the same file in its own process.
+Prints seconds, peak memory (max RSS) and the ratio. Nothing here is a test: it reports figures.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_import(db: str, csv_path: str) -> None:
+    from etl.db import make_engine
+    from etl.jobs import run_jobs, run_load
+    from etl import portal_stats
+    from etl.readers import sha256_of
+    engine = make_engine(db)
+    run_jobs(engine, ["portals", "figures"], out=open(os.devnull, "w"))
+    path = Path(csv_path)
+    sha = sha256_of(path)
+    t0 = time.perf_counter()
+    report = run_load(engine, "portal-stats", [path],
+                      lambda conn, load_id: portal_stats.load_file(conn, load_id, path), sha)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "outcome": report.outcome, "rows_in": report.rows_in,
+                      "rows_loaded": report.rows_loaded, "message": report.message,
+                      "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def child_floor(csv_path: str) -> None:
+    import duckdb
+    t0 = time.perf_counter()
+    rows = duckdb.sql(f"SELECT portal, date_trunc('month', received_date) AS month, count(*) AS n "
+                      f"FROM read_csv('{csv_path}') GROUP BY ALL").fetchall()
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "groups": len(rows),
+                      "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run_child(*args) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.portal_stats", *args], cwd=ROOT, check=True,
+                         capture_output=True, text=True, env={**os.environ, "LANZAROTE_VAR_DIR": args[-1] + ".var"})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def generate(n: int, path: Path) -> float:
+    from etl.db import make_engine
+    from etl.jobs import run_jobs
+    from etl import demo_stats
+    engine = make_engine(f"sqlite:///{path.parent / 'gen.sqlite'}")
+    run_jobs(engine, ["portals", "figures"], out=open(os.devnull, "w"))
+    t0 = time.perf_counter()
+    with engine.connect() as conn:
+        demo_stats.generate(conn, 7, n, path)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=10_000_000)
+    parser.add_argument("--reports-small", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement (best is reported)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        if args.child[0] == "import":
+            child_import(args.child[1], args.child[2])
+        else:
+            child_floor(args.child[1])
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for n in (args.reports_small, args.reports):
+            csv_path = Path(tmp) / f"reports-{n}.csv"
+            gen = generate(n, csv_path)
+            size = csv_path.stat().st_size / 1e6
+            floor = min((run_child("--child", "floor", str(csv_path)) for _ in range(args.repeat)),
+                        key=lambda r: r["seconds"])
+            imports = []
+            for i in range(args.repeat):
+                db = Path(tmp) / f"bench-{n}-{i}.sqlite"
+                imports.append(run_child("--child", "import", f"sqlite:///{db}", str(csv_path)))
+            best = min(imports, key=lambda r: r["seconds"])
+            results[n] = (floor, best)
+            print(f"{n:>11,} rows ({size:,.0f} MB CSV, generated in {gen:.1f} s)")
+            print(f"   DuckDB GROUP BY floor: {floor['seconds']:6.2f} s   peak {floor['max_rss_mb']:6.0f} MB")
+            print(f"   full import:           {best['seconds']:6.2f} s   peak {best['max_rss_mb']:6.0f} MB   "
+                  f"ratio {best['seconds'] / floor['seconds']:.2f}x   ({best['outcome']}, {best['rows_loaded']:,} "
+                  f"rows loaded)")
+            runs = ", ".join(f"{r['seconds']:.2f}" for r in imports)
+            print(f"   all import runs (s): {runs}")
+        small, large = results[args.reports_small][1], results[args.reports][1]
+        print(f"peak memory {args.reports_small:,} -> {args.reports:,} rows: {small['max_rss_mb']:.0f} MB -> "
+              f"{large['max_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

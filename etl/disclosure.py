@@ -1,0 +1,87 @@
+"""Disclosure control for published counts: primary suppression of small counts and secondary
+suppression so that no suppressed cell can be worked out from a total and its other parts.
+
+Cells live in one array V[unit, period, measure]. A relation says total = sum(parts) (a breakdown of a
+measure, a year and its months, a region and its portals, the network and its regions). A suppressed
+cell is safe from one relation when at least two of its cells are hidden; the loop hides more cells
+(the smallest non-zero visible part, else the smallest part, else the total) until every relation
+with a hidden cell hides at least two, across all relations at once.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Relations:
+    """Relations grouped by their number of parts, as flat cell indices, for vectorised checks."""
+
+    groups: dict  # k -> (totals: int array [n], parts: int array [n, k])
+
+    @classmethod
+    def build(cls, pairs):
+        """`pairs`: iterable of (total index, list of part indices)."""
+        by_k: dict[int, tuple[list, list]] = {}
+        for total, parts in pairs:
+            if not parts:
+                continue
+            t, p = by_k.setdefault(len(parts), ([], []))
+            t.append(total)
+            p.append(parts)
+        return cls({k: (np.array(t, dtype=np.int64), np.array(p, dtype=np.int64)) for k, (t, p) in by_k.items()})
+
+    def add(self, totals: np.ndarray, parts: np.ndarray):
+        k = parts.shape[1]
+        if k == 0 or len(totals) == 0:
+            return
+        if k in self.groups:
+            t, p = self.groups[k]
+            self.groups[k] = (np.concatenate([t, totals]), np.concatenate([p, parts]))
+        else:
+            self.groups[k] = (totals.astype(np.int64), parts.astype(np.int64))
+
+
+def suppress(values: np.ndarray, relations: Relations, k: int, max_rounds: int = 100) -> np.ndarray:
+    """Return the boolean mask of cells to hide; `values` is flat (non-negative integers)."""
+    hidden = (values >= 1) & (values < k)
+    for _ in range(max_rounds):
+        changed = False
+        for totals, parts in relations.groups.values():
+            count = hidden[totals].astype(np.int64) + hidden[parts].sum(axis=1)
+            exposed = np.nonzero(count == 1)[0]
+            if len(exposed) == 0:
+                continue
+            p = parts[exposed]
+            v = values[p].astype(np.float64)
+            score = np.where(hidden[p], np.inf, np.where(v > 0, v, 1e18))
+            best = np.argmin(score, axis=1)
+            has_part = np.isfinite(score[np.arange(len(exposed)), best])
+            hidden[p[np.arange(len(exposed)), best][has_part]] = True
+            hidden[totals[exposed][~has_part]] = True
+            changed = True
+        if not changed:
+            return hidden
+    raise RuntimeError("secondary suppression did not settle")
+
+
+def exposed_cells(values: np.ndarray, hidden: np.ndarray, relations: Relations) -> np.ndarray:
+    """Hidden cells an attacker can work out by solving relations with one unknown, repeatedly.
+
+    Used by tests and as a final check; the linear-algebra attack lives in the tests.
+    """
+    known = ~hidden.copy()
+    solved = np.zeros_like(hidden)
+    while True:
+        progress = False
+        for totals, parts in relations.groups.values():
+            unknown = (~known[totals]).astype(np.int64) + (~known[parts]).sum(axis=1)
+            rows = np.nonzero(unknown == 1)[0]
+            if len(rows) == 0:
+                continue
+            cells = np.where(~known[totals[rows]], totals[rows],
+                             parts[rows, np.argmax(~known[parts[rows]], axis=1)])
+            known[cells] = True
+            solved[cells] = True
+            progress = True
+        if not progress:
+            return np.nonzero(solved & hidden)[0]

@@ -1,0 +1,27 @@
+"""Job `portal_stats_demo`: a modest, seeded DEMO statistics set so a newcomer sees trends.
+
+Loaded only while no real statistics are loaded; a re-run replaces the previous demo load.
+"""
+import os
+
+from sqlalchemy import select, update
+
+from . import config, demo_stats, portal_stats
+from .provenance import LoadResult
+from .schema import stat_load
+
+INPUTS: list[str] = []
+DEPENDS = ["portals", "figures"]
+SEED = 20261129
+REPORTS = int(os.environ.get("DEMO_REPORTS", "100000"))
+
+
+def load(conn, load_id: int, paths: dict) -> LoadResult:
+    if portal_stats.active_loads(conn, demo=False):
+        return LoadResult(message="real statistics are loaded: no demo data")
+    conn.execute(update(stat_load).where(stat_load.c.is_demo.is_(True)).values(active=False))
+    folder = config.VAR_DIR / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"portal_stats_demo_seed{SEED}.csv"
+    demo_stats.generate(conn, SEED, REPORTS, out)
+    return portal_stats.load_file(conn, load_id, out)
