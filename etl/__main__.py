@@ -91,6 +91,8 @@ def import_stats_files(engine, paths, k=None) -> list:
                                                                               progress=_progress),
                           sha256_of(path), retrieved=datetime.fromtimestamp(path.stat().st_mtime).date())
         print("", file=sys.stderr)
+        if report.outcome == "failed":
+            print(f"error: {report.message}", file=sys.stderr)
         reports.append(report)
     return reports
 
@@ -102,9 +104,6 @@ def cmd_import_stats(args) -> int:
     reports = import_stats_files(engine, args.files, args.k)
     done = [r for r in reports if r]
     print(summary(done))
-    for r in done:
-        if r.outcome == "failed":
-            print(f"error: {r.message}", file=sys.stderr)
     return 1 if len(done) < len(reports) or any(r.outcome == "failed" for r in done) else 0
 
 

@@ -41,9 +41,15 @@ class Relations:
             self.groups[k] = (totals.astype(np.int64), parts.astype(np.int64))
 
 
-def suppress(values: np.ndarray, relations: Relations, k: int, max_rounds: int = 100) -> np.ndarray:
-    """Return the boolean mask of cells to hide; `values` is flat (non-negative integers)."""
-    hidden = (values >= 1) & (values < k)
+def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray | None = None,
+             max_rounds: int = 100) -> np.ndarray:
+    """Return the boolean mask of cells to hide; `values` is flat (non-negative integers).
+
+    `fixed` marks cells a reader knows anyway (e.g. months before a portal existed): never hidden,
+    never chosen to protect another cell.
+    """
+    fixed = close_known(np.zeros(len(values), dtype=bool) if fixed is None else fixed.copy(), relations)
+    hidden = (values >= 1) & (values < k) & ~fixed
     for _ in range(max_rounds):
         changed = False
         for totals, parts in relations.groups.values():
@@ -53,15 +59,34 @@ def suppress(values: np.ndarray, relations: Relations, k: int, max_rounds: int =
                 continue
             p = parts[exposed]
             v = values[p].astype(np.float64)
-            score = np.where(hidden[p], np.inf, np.where(v > 0, v, 1e18))
+            score = np.where(hidden[p] | fixed[p], np.inf, np.where(v > 0, v, 1e18))
             best = np.argmin(score, axis=1)
             has_part = np.isfinite(score[np.arange(len(exposed)), best])
             hidden[p[np.arange(len(exposed)), best][has_part]] = True
-            hidden[totals[exposed][~has_part]] = True
+            lone_total = totals[exposed][~has_part]
+            if fixed[lone_total].any():
+                raise RuntimeError("a hidden cell's only protection would be a cell every reader knows")
+            hidden[lone_total] = True
             changed = True
         if not changed:
             return hidden
     raise RuntimeError("secondary suppression did not settle")
+
+
+def close_known(known: np.ndarray, relations: Relations) -> np.ndarray:
+    """Everything that follows from the known cells alone (a sum with one unknown cell gives it away)."""
+    while True:
+        progress = False
+        for totals, parts in relations.groups.values():
+            unknown = (~known[totals]).astype(np.int64) + (~known[parts]).sum(axis=1)
+            rows = np.nonzero(unknown == 1)[0]
+            if len(rows):
+                cells = np.where(~known[totals[rows]], totals[rows],
+                                 parts[rows, np.argmax(~known[parts[rows]], axis=1)])
+                known[cells] = True
+                progress = True
+        if not progress:
+            return known
 
 
 def exposed_cells(values: np.ndarray, hidden: np.ndarray, relations: Relations) -> np.ndarray:

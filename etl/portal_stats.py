@@ -32,10 +32,10 @@ from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, CONTINENT_TO_HOST,
 BASE_YEAR = 2000
 N_MONTHS = 12 * 60  # months from January 2000: room to 2059
 BLOCK_BYTES = 16 << 20  # about 300,000 report rows
-IDENTIFYING = {
-    "a web address": re.compile(r"(?i)(https?://|www\.|\b[a-z0-9-]+\.(com|org|net|uk|info|ru|io|co)\b)"),
+IDENTIFYING = {  # checked in this order
     "an e-mail address": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
     "an IP address": re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b|\b[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}\b"),
+    "a web address": re.compile(r"(?i)(https?://|www\.|\b[a-z0-9-]+\.(com|org|net|uk|info|ru|io|co)\b)"),
 }
 # A report reference is opaque: 1 to 64 bytes without the characters that web, e-mail or IP addresses need.
 REF_FORBIDDEN = ["@", ".", ":", "/", "\\", " ", ",", ";", "?", "=", "&", "%", "#", "\t"]
@@ -278,12 +278,25 @@ class ReportScanner:
             stop.set()
             worker.join()
 
+    def _check_last_line(self) -> None:
+        """A file cut off mid-row is refused whole (the rows before it would otherwise load)."""
+        with open(self.path, "rb") as fh:
+            fh.seek(max(0, self.path.stat().st_size - 4096))
+            tail = fh.read()
+        if tail.endswith(b"\n"):
+            return
+        last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+        if len(next(csv.reader([last]), [])) != len(self.header):
+            raise InputError(self.path, f"truncated: the last line has {len(next(csv.reader([last]), []))} fields "
+                                        f"where the header has {len(self.header)}")
+
     def _blocks(self):
         """The file in blocks of whole lines, each parsed by polars: memory stays bounded by the block size.
 
         Rows are single lines (the format has no free text), so a block boundary is a line boundary.
         """
         schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
+        self._check_last_line()
         with open(self.path, "rb") as fh:
             head = fh.readline().removeprefix(b"\xef\xbb\xbf")
             rest, line = b"", 2
@@ -630,10 +643,13 @@ def build_publication(counts: Counts, net: Network, k: int):
         members = [u for u, (i, _, _) in enumerate(portal_units) if net.region[i] == r]
         rel.add(region_of[r] * T * M + tm, np.array(members)[None, :] * T * M + tm[:, None])
     rel.add((U - 1) * T * M + tm, np.array([region_of[r] for r in regions])[None, :] * T * M + tm[:, None])
-    hidden = suppress(V.ravel(), rel, k).reshape(U, T, M)
+    starts = {u: s for u, (_, _, s) in enumerate(portal_units)}
+    fixed = np.zeros((U, T, M), dtype=bool)  # months before a portal started: not published, known to be zero
+    for u, start in starts.items():
+        fixed[u, :max(0, start - first)] = True
+    hidden = suppress(V.ravel(), rel, k, fixed.ravel()).reshape(U, T, M)
 
     rows = []
-    starts = {u: s for u, (_, _, s) in enumerate(portal_units)}
     for u, (kind, code) in enumerate(units):
         start = starts.get(u, first)
         for t, (pk, pv) in enumerate(periods):

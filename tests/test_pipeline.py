@@ -14,7 +14,7 @@ from .conftest import snapshot
 @pytest.fixture
 def built(engine):
     reports = run_jobs(engine)
-    assert [r.outcome for r in reports] == ["ok"] * 6, [r.message for r in reports]
+    assert [r.outcome for r in reports] == ["ok"] * 7, [r.message for r in reports]
     return engine
 
 

@@ -1,0 +1,288 @@
+"""Portal statistics: parsing and validation, rejects, the privacy guard, disclosure control (with an
+attack that tries to recover every suppressed cell), demo data, idempotence; SQLite and PostgreSQL."""
+import csv
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select, text
+
+from etl import __main__ as cli
+from etl import portal_stats
+from etl.disclosure import Relations, exposed_cells, suppress
+from etl.jobs import run_jobs, run_load
+from etl.readers import sha256_of
+from etl.schema import portal_stat, stat_load
+from etl.stats_format import BREAKDOWNS, MEASURES
+
+from .conftest import FIXTURES, snapshot
+
+REPORTS = FIXTURES / "portal_reports.csv"
+MORE = FIXTURES / "portal_reports_more.csv"
+SUMMARY = FIXTURES / "portal_summary.csv"
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def built(engine):
+    reports = run_jobs(engine, ["portals", "figures"])
+    assert {r.outcome for r in reports} == {"ok"}
+    return engine
+
+
+def load(engine, path, k=10):
+    path = Path(path)
+    return run_load(engine, "portal-stats", [path],
+                    lambda conn, load_id: portal_stats.load_file(conn, load_id, path, today=TODAY, k=k),
+                    sha256_of(path))
+
+
+def monthly(engine):
+    with engine.connect() as conn:
+        return {(r.portal_code, str(r.month)[:7]): r for r in conn.execute(text("SELECT * FROM v_portal_stats_monthly"))}
+
+
+def test_report_file_rows_in_equal_loaded_plus_rejected(built):
+    report = load(built, REPORTS)
+    assert report.outcome == "ok", report.message
+    assert (report.rows_in, report.rows_loaded, report.rows_rejected) == (74, 65, 9)
+    with open(report.rejects_file, encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh))
+    reasons = {r["reason"] for r in rejects}
+    assert reasons == {"unknown portal", "invalid or missing date", "date in the future",
+                       "date before the portal's launch", "invalid outcome",
+                       "actioned report with a missing or invalid detail code",
+                       "detail codes on a report that was not actioned", "report reference repeated in this file"}
+    assert {r["line"] for r in rejects if r["reason"] == "report reference repeated in this file"} == {"74", "75"}
+    assert all(r["report_ref"] for r in rejects)
+    with built.connect() as conn:
+        run = conn.execute(text("SELECT rows_in, rows_loaded, rows_rejected, rejects_file FROM load_run "
+                                "WHERE job = 'portal-stats'")).one()
+    assert tuple(run[:3]) == (74, 65, 9) and run.rejects_file == str(report.rejects_file)
+
+
+def test_published_counts_and_suppression(built):
+    load(built, REPORTS)
+    rows = monthly(built)
+    uga = rows[("UGA", "2024-01")]
+    assert (uga.received, uga.not_actioned, uga.actioned, uga.is_demo) == (30, 20, 10, 0)
+    mus = rows[("MUS", "2024-01")]
+    assert mus.received == 23
+    assert mus.actioned is None and mus.actioned_suppressed == 1      # 7: below k
+    assert mus.duplicate is None and mus.duplicate_suppressed == 1    # 1: below k
+    for r in rows.values():                                           # nothing 1..9 is ever shown
+        for m in MEASURES:
+            value = getattr(r, m)
+            assert value is None or value == 0 or value >= 10, (r.portal_code, r.month, m, value)
+            assert (value is None) == bool(getattr(r, f"{m}_suppressed"))
+
+
+def test_k_is_a_setting(built):
+    load(built, REPORTS, k=5)
+    shown = [getattr(r, m) for r in monthly(built).values() for m in MEASURES]
+    assert not any(v is not None and 1 <= v < 5 for v in shown)
+    load(built, MORE, k=20)  # any load republishes everything with its k
+    with built.connect() as conn:
+        pubs = conn.execute(text("SELECT k, cells_suppressed FROM stat_publication ORDER BY load_id")).all()
+        assert conn.execute(text("SELECT DISTINCT suppression_k FROM v_portal_stats")).scalar() == 20
+    assert [p.k for p in pubs] == [5, 20] and pubs[0].cells_suppressed < pubs[1].cells_suppressed
+
+
+def _relations_from_published(engine):
+    """Independently of the ETL: every sum a reader of the published tables can rely on."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT * FROM v_portal_stats")).mappings().all()
+        regions = dict(conn.execute(text("SELECT portal_code, region FROM portal")).all())
+    cells, values, hidden = {}, [], []
+    for r in rows:
+        for m in MEASURES:
+            cells[(r["unit_kind"], r["unit_code"], r["period_kind"], str(r["period_start"]), m)] = len(values)
+            values.append(r[m] if r[m] is not None else -1)
+            hidden.append(bool(r[f"{m}_suppressed"]))
+    pairs = []
+    keys = {(k[0], k[1], k[2], k[3]) for k in cells}
+    for u_kind, u_code, p_kind, p_start in keys:
+        base = (u_kind, u_code, p_kind, p_start)
+        for total, parts in BREAKDOWNS.values():
+            pairs.append((cells[base + (total,)], [cells[base + (p,)] for p in parts]))
+        if p_kind == "year":
+            months = [k for k in keys if k[:3] == (u_kind, u_code, "month") and k[3][:4] == p_start[:4]]
+            for m in MEASURES:
+                pairs.append((cells[base + (m,)], [cells[k + (m,)] for k in months]))
+    units = {(k[0], k[1]) for k in keys}
+    groups = {}
+    for kind, code in units:
+        if kind == "portal":
+            groups.setdefault(("region", portal_stats.region_group(regions[code])), []).append(code)
+    groups[("network", "ALL")] = [code for kind, code in units if kind == "region"]
+    for (kind, code), members in groups.items():
+        member_kind = "portal" if kind == "region" else "region"
+        for (_, _, p_kind, p_start) in [k for k in keys if k[:2] == (kind, code)]:
+            for m in MEASURES:
+                parts = [cells[(member_kind, c, p_kind, p_start, m)] for c in members
+                         if (member_kind, c, p_kind, p_start, m) in cells]
+                pairs.append((cells[(kind, code, p_kind, p_start, m)], parts))
+    return np.array(values), np.array(hidden), pairs
+
+
+def recover_by_elimination(values, hidden, pairs):
+    """The attacker: solve every published sum with one unknown, again and again, until nothing moves."""
+    known = ~hidden.copy()
+    recovered = []
+    while True:
+        progress = False
+        for total, parts in pairs:
+            cells = [total] + list(parts)
+            unknown = [c for c in cells if not known[c]]
+            if len(unknown) == 1:
+                known[unknown[0]] = True
+                recovered.append(unknown[0])
+                progress = True
+        if not progress:
+            return recovered
+
+
+def test_no_suppressed_cell_can_be_recovered(built):
+    load(built, REPORTS)
+    load(built, SUMMARY)
+    values, hidden, pairs = _relations_from_published(built)
+    assert hidden.sum() > 0
+    assert recover_by_elimination(values, hidden, pairs) == []
+
+
+def test_no_suppressed_cell_can_be_recovered_on_demo_scale(built, tmp_path):
+    from etl import demo_stats
+    out = tmp_path / "demo.csv"
+    with built.connect() as conn:
+        demo_stats.generate(conn, 3, 4000, out, end=date(2016, 12, 31))
+    assert load(built, out).outcome == "ok"
+    values, hidden, pairs = _relations_from_published(built)
+    assert hidden.sum() > 100
+    assert recover_by_elimination(values, hidden, pairs) == []
+
+
+def test_the_attack_finds_a_lone_suppressed_cell():
+    """The recovery check is real: primary suppression alone leaves cells recoverable."""
+    values = np.array([30, 7, 23])  # total, part (hidden), part
+    rel = Relations.build([(0, [1, 2])])
+    primary = (values >= 1) & (values < 10)
+    assert recover_by_elimination(values, primary, [(0, [1, 2])]) == [1]
+    assert list(exposed_cells(values, primary, rel)) == [1]
+    full = suppress(values, rel, 10)
+    assert full.sum() == 2 and recover_by_elimination(values, full, [(0, [1, 2])]) == []
+
+
+def test_summary_file(built):
+    load(built, REPORTS)
+    report = load(built, SUMMARY)
+    assert (report.rows_in, report.rows_loaded, report.rows_rejected) == (5, 1, 4)
+    with open(report.rejects_file, encoding="utf-8") as fh:
+        reasons = sorted(r["reason"] for r in csv.DictReader(fh))
+    assert reasons == ["counts do not add up", "invalid count", "portal and month already loaded",
+                       "portal and month repeated in this file"]
+    assert monthly(built)[("ZMB", "2024-01")].received == 40
+
+
+def test_loading_twice_never_double_counts(built):
+    load(built, REPORTS)
+    before = snapshot(built)["portal_stat"]
+    again = load(built, REPORTS)
+    assert again.outcome == "ok" and again.rows_loaded == 0 and again.rows_rejected == 74
+    assert snapshot(built)["portal_stat"] == [tuple(r) for r in before] or snapshot(built)["portal_stat"] == before
+
+
+def test_a_reference_from_an_earlier_file_is_rejected(built):
+    load(built, REPORTS)
+    report = load(built, MORE)
+    assert (report.rows_in, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    with open(report.rejects_file, encoding="utf-8") as fh:
+        assert [r["reason"] for r in csv.DictReader(fh)] == ["report reference already loaded"]
+
+
+def _variant(tmp_path, name, transform):
+    text_ = REPORTS.read_text(encoding="utf-8")
+    path = tmp_path / name
+    out = transform(text_)
+    if isinstance(out, bytes):
+        path.write_bytes(out)
+    else:
+        path.write_text(out, encoding="utf-8")
+    return path
+
+
+BAD_FILES = [
+    ("extra column", lambda t: t.replace("hosting_country\n", "hosting_country,url\n", 1).replace("\n", ",\n")
+     .replace("hosting_country,url,\n", "hosting_country,url\n", 1),
+     ["column 'url' is outside the format", "whole file is refused", "column url"]),
+    ("web address", lambda t: t.replace("R00003,MUS,2024-01-03,not_actioned,", "R00003,MUS,2024-01-03,http://bad.example.com/x,"),
+     ["looks like a web address", "line 4", "column outcome"]),
+    ("e-mail as reference", lambda t: t.replace("R00005,", "someone@example.org,"),
+     ["looks like an e-mail address", "line 6", "column report_ref"]),
+    ("IP address", lambda t: t.replace("R00016,MUS,2024-01-10,actioned,image,C,11-13,yes,NLD",
+                                       "R00016,MUS,2024-01-10,actioned,image,C,11-13,yes,192.168.10.4"),
+     ["looks like an IP address", "line 17", "column hosting_country"]),
+    ("missing column", lambda t: "\n".join(",".join(l.split(",")[:-1]) for l in t.splitlines()) + "\n",
+     ["missing column(s) hosting_country"]),
+    ("empty", lambda t: b"", ["file is empty"]),
+    ("header only", lambda t: t.splitlines()[0] + "\n", ["no data rows"]),
+    ("truncated", lambda t: t[: t.index("R00040") + 12], ["truncated"]),
+    ("wrong encoding", lambda t: t.replace("NLD", "NLD").replace("R00001", "Ré0001").encode("cp1252"), ["not UTF-8"]),
+]
+
+
+@pytest.mark.parametrize("name,transform,words", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files_are_refused_whole(built, tmp_path, name, transform, words):
+    load(built, MORE)
+    before = snapshot(built)
+    report = load(built, _variant(tmp_path, "bad.csv", transform))
+    assert report.outcome == "failed", report
+    for word in words:
+        assert word in report.message, (word, report.message)
+    assert snapshot(built) == before
+
+
+def test_demo_is_loaded_by_default_and_real_files_replace_it(engine, monkeypatch):
+    monkeypatch.setattr("etl.portal_stats_demo.REPORTS", 5000)
+    assert {r.outcome for r in run_jobs(engine)} == {"ok"}
+    with engine.connect() as conn:
+        demo = conn.execute(text("SELECT DISTINCT is_demo FROM v_portal_stats")).scalars().all()
+        loaded = conn.execute(text("SELECT rows_loaded FROM load_run WHERE job = 'portal_stats_demo'")).scalar()
+        years = conn.execute(text("SELECT received FROM v_portal_stats WHERE unit_kind = 'network' "
+                                  "AND period_kind = 'year'")).scalars().all()
+    assert demo in ([1], [True]) and loaded == 5000
+    assert sum(v for v in years if v is not None) <= 5000 and sum(v for v in years if v is not None) > 4900
+    load(engine, REPORTS)
+    with engine.connect() as conn:
+        demo = conn.execute(text("SELECT DISTINCT is_demo FROM v_portal_stats")).scalars().all()
+    assert demo in ([0], [False])
+    assert run_jobs(engine, ["portal_stats_demo"], force=True)[-1].message.startswith("real statistics")
+
+
+def test_demo_generator_is_seeded_and_labelled(built, tmp_path):
+    from etl import demo_stats
+    paths = [tmp_path / f"d{i}.csv" for i in range(3)]
+    with built.connect() as conn:
+        for path, seed in zip(paths, (11, 11, 12)):
+            demo_stats.generate(conn, seed, 2000, path, end=date(2024, 12, 31))
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    assert digests[0] == digests[1] != digests[2]
+    rows = list(csv.DictReader(open(paths[0], encoding="utf-8")))
+    assert len(rows) == 2000 and {r["demo"] for r in rows} == {"yes"}
+    assert all(r["report_ref"].startswith("DEMO-") for r in rows)
+    launch = {"MUS": "2013-10-31", "MAR": "2021-02-09"}
+    assert all(r["received_date"] >= launch.get(r["portal"], "2000") for r in rows)
+
+
+def test_cli_import_and_inbox(db_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert cli.main(["import-portal-stats", str(REPORTS)]) == 0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "more.csv").write_bytes(MORE.read_bytes())
+    (inbox / "bad.csv").write_text("report_ref,url\nR1,http://x.example.com\n", encoding="utf-8")
+    assert cli.main(["inbox", "--folder", str(inbox)]) == 1
+    assert (inbox / "done" / "more.csv").exists() and (inbox / "failed" / "bad.csv").exists()
+    out = capsys.readouterr()
+    assert "portal-stats" in out.out and "outside the format" in out.err
