@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import pycountry
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from . import validate as v
 from .errors import InputError
@@ -78,12 +78,14 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
 
     # Upsert: other tables refer to countries, so rows are updated in place, never dropped and re-added.
     existing = set(conn.execute(select(country.c.code)).scalars())
-    for r in rows:
-        values = {**r, "load_id": load_id}
-        if r["code"] in existing:
-            conn.execute(update(country).where(country.c.code == r["code"]).values(**values))
-        else:
-            conn.execute(insert(country).values(**values))
+    new = [{**r, "load_id": load_id} for r in rows if r["code"] not in existing]
+    changed = [{**{f"v_{k}": v for k, v in r.items()}, "v_load_id": load_id} for r in rows if r["code"] in existing]
+    if new:
+        conn.execute(insert(country), new)
+    if changed:
+        cols = [c.name for c in country.c if c.name != "code"]
+        conn.execute(update(country).where(country.c.code == bindparam("v_code"))
+                     .values({c: bindparam(f"v_{c}") for c in cols}), changed)
     gone = existing - codes
     if gone:
         conn.execute(delete(country).where(country.c.code.in_(gone)))
