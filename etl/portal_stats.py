@@ -8,8 +8,6 @@ catch a report loaded twice) are kept in a staging folder outside the database.
 """
 import csv
 import hashlib
-import queue
-import threading
 import os
 import re
 from datetime import date, timedelta
@@ -31,7 +29,7 @@ from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, CONTINENT_TO_HOST,
 
 BASE_YEAR = 2000
 N_MONTHS = 12 * 60  # months from January 2000: room to 2059
-BLOCK_BYTES = 16 << 20  # about 300,000 report rows
+CHUNK_ROWS = 250_000
 IDENTIFYING = {  # checked in this order
     "an e-mail address": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
     "an IP address": re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b|\b[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}\b"),
@@ -243,40 +241,19 @@ class ReportScanner:
                           "hosting_country": lambda v: net.host_codes.get(v, -1) if v else -2}
 
     def batches(self):
-        """Parsed blocks, the next one read and parsed in a second thread while this one is classified."""
-        q: queue.Queue = queue.Queue(maxsize=1)
-        done, stop = object(), threading.Event()
-
-        def put(item) -> bool:
-            while not stop.is_set():
-                try:
-                    q.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        def produce():
-            try:
-                for df in self._blocks():
-                    if not put(df):
-                        return
-                put(done)
-            except BaseException as exc:  # handed to the consumer, which raises it
-                put(exc)
-        worker = threading.Thread(target=produce, daemon=True)
-        worker.start()
+        """The file in chunks from polars' streaming reader (parallel parsing, bounded buffers)."""
+        self._check_last_line()
+        schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
+        line = 2
         try:
-            while True:
-                item = q.get()
-                if item is done:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            worker.join()
+            for df in pl.scan_csv(self.path, schema=schema, low_memory=True, raise_if_empty=True) \
+                    .collect_batches(chunk_size=CHUNK_ROWS):
+                line += df.height
+                yield df
+        except pl.exceptions.NoDataError:
+            raise InputError(self.path, "no data rows after the header") from None
+        except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ShapeError) as exc:
+            raise _polars_error(self.path, exc, line) from None
 
     def _check_last_line(self) -> None:
         """A file cut off mid-row is refused whole (the rows before it would otherwise load)."""
@@ -289,39 +266,6 @@ class ReportScanner:
         if len(next(csv.reader([last]), [])) != len(self.header):
             raise InputError(self.path, f"truncated: the last line has {len(next(csv.reader([last]), []))} fields "
                                         f"where the header has {len(self.header)}")
-
-    def _blocks(self):
-        """The file in blocks of whole lines, each parsed by polars: memory stays bounded by the block size.
-
-        Rows are single lines (the format has no free text), so a block boundary is a line boundary.
-        """
-        schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
-        self._check_last_line()
-        with open(self.path, "rb") as fh:
-            head = fh.readline().removeprefix(b"\xef\xbb\xbf")
-            rest, line = b"", 2
-            while True:
-                block = fh.read(BLOCK_BYTES)
-                data = rest + block
-                if block:
-                    cut = data.rfind(b"\n") + 1
-                    data, rest = data[:cut], data[cut:]
-                    if not data:
-                        continue
-                else:
-                    rest = b""
-                if not data.strip():
-                    if not block:
-                        return
-                    continue
-                try:
-                    df = pl.read_csv(head + data, schema=schema, has_header=True)
-                except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ShapeError) as exc:
-                    raise _polars_error(self.path, exc, line) from None
-                line += df.height
-                yield df
-                if not block:
-                    return
 
     def classify(self, df: pl.DataFrame, offset: int):
         n, net, path = df.height, self.net, self.path
