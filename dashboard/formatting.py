@@ -8,6 +8,8 @@ from .text import t
 
 def event_date(row, prefix: str) -> str:
     """'2013-03 (derived)', '2015', 'unknown': precision and basis stay visible."""
+    if row is None:
+        return ""
     start, end = row.get(f"{prefix}_from"), row.get(f"{prefix}_to")
     if end is None or pd.isna(end):
         return t("unknown")
@@ -22,3 +24,11 @@ def safe_csv(df: pd.DataFrame) -> bytes:
             return "'" + value
         return value
     return df.map(guard).to_csv(index=False).encode("utf-8")
+
+
+def portal_launch(row) -> str:
+    """A portal's launch date at its own precision: 2021-02-09, 2013-10, 2022 or unknown."""
+    start, end = row.get("launch_from"), row.get("launch_to")
+    if end is None or pd.isna(end):
+        return t("unknown")
+    return format_period(Period(pd.Timestamp(start).date(), pd.Timestamp(end).date(), row["launch_precision"]))

@@ -5,26 +5,110 @@ LANG = "en"
 TEXT = {
     "en": {
         "app.title": "Lanzarote Convention and IWF Reporting Portals",
-        "page.status": "Treaty status",
-        "status.heading": "Lanzarote Convention (CETS No. 201): status by state",
-        "status.as_of": "As of",
-        "status.as_of_help": "Shows each state's status on this date, derived from the dated treaty events.",
-        "status.summary": "{in_force} Parties with the Convention in force, {ratified} ratified awaiting entry "
-                          "into force, {signed} signed only, on {date}.",
-        "status.uncertain": "{n} states have a date known only within bounds around this day: their status is "
-                            "shown as the last step surely reached and marked uncertain.",
-        "status.caption": "Dates marked (derived) follow from the Convention's entry-into-force rule "
-                          "(Art. 45(4)), not from a source. Dates with a month or year only are shown as such. "
-                          "Sources and confidence per fact are in the table.",
-        "status.download": "Download this table (CSV)",
-        "col.country": "State", "col.status": "Status", "col.signature": "Signature",
+        "page.overview": "Overview map", "page.country": "Country profile", "page.network": "Portal network",
+        "page.methodology": "Data and methodology",
+        # Overview
+        "overview.heading": "Where states stand: Lanzarote Convention (CETS No. 201) and IWF Reporting Portals",
+        "overview.as_of": "As of", "overview.as_of_help": "Replays history: the map, figures and table show this date.",
+        "overview.zoom": "Zoom", "zoom.world": "World", "zoom.europe": "Europe", "zoom.africa": "Africa",
+        "metric.parties": "Parties (in force)", "metric.members_not_bound": "CoE members not yet bound",
+        "metric.portals": "IWF portals launched", "metric.portal_not_party": "Portal countries not Parties",
+        "metric.parties_help": "States for which the Convention had surely entered into force on this date.",
+        "metric.members_help": "Council of Europe members on this date for which the Convention was not in force.",
+        "metric.portals_help": "Portals surely launched by this date (month- or year-only launch dates count from the "
+                               "end of that month or year; unknown launch dates are not counted).",
+        "metric.portal_not_party_help": "Countries and territories with an IWF portal where the Convention is not in force.",
+        "map.title": "Lanzarote status and IWF portals on {date}",
+        "map.alt": "World map: {in_force} states with the Convention in force, {portals} IWF portals marked with "
+                   "diamonds, on {date}. The same data is in the table below the map.",
+        "map.click": "Click a country on the map to open its profile.",
+        "cat.in_force_member": "In force (CoE member)", "cat.in_force_non_member": "In force (not a CoE member)",
+        "cat.ratified": "Ratified, awaiting entry into force", "cat.signed": "Signed",
+        "cat.not_signed_member": "CoE member, not signed", "cat.denounced": "Denounced", "cat.portal": "IWF portal",
+        "cumulative.title": "Ratifications in force and portal launches over time",
+        "cumulative.parties": "Parties with the Convention in force", "cumulative.portals": "IWF portals launched",
+        "cumulative.y": "count", "cumulative.alt": "Step chart of the number of Parties and of IWF portals over time, "
+                                                    "up to {date}.",
+        "cumulative.note": "Counted from the date each step surely happened; dates known only within bounds count "
+                           "from their end.",
+        "table.heading": "States and portals on {date}",
+        "col.country": "State or territory", "col.status": "Lanzarote status", "col.signature": "Signature",
         "col.deposit": "Ratification / accession", "col.eif": "Entry into force", "col.coe": "CoE member",
         "col.confidence": "Confidence", "col.conflict": "Sources disagree", "col.certain": "Status certain",
-        "col.sources": "Sources",
-        "status.not_signed": "Not signed", "status.signed": "Signed", "status.ratified": "Ratified, awaiting entry into force",
-        "status.in_force": "In force", "status.denounced": "Denounced",
-        "yes": "yes", "no": "no", "derived": "derived", "unknown": "unknown",
-        "data.empty": "The database has no treaty data yet. Run `python -m etl run`.",
+        "col.sources": "Source (deposit)", "col.portal": "IWF portal", "col.launch": "Portal launch",
+        "status.not_signed": "Not signed", "status.signed": "Signed",
+        "status.ratified": "Ratified, awaiting entry into force", "status.in_force": "In force",
+        "status.denounced": "Denounced", "status.none": "Not a Party",
+        "status.uncertain": "{n} states have a date known only within bounds around this day: their status is "
+                            "the last step surely reached, marked not certain.",
+        "status.caption": "Dates marked (derived) follow from the Convention's entry-into-force rule (Art. 45(4)), "
+                          "not from a source. Month- or year-only dates are shown as such.",
+        "download.csv": "Download the data shown (CSV)", "table.show": "Show the data as a table",
+        "chart.png": "The chart's own toolbar (camera icon) saves it as PNG.",
+        "yes": "yes", "no": "no", "derived": "derived", "unknown": "unknown", "none": "none",
+        # Country profile
+        "country.heading": "Country profile", "country.pick": "Countries and territories (up to three, to compare)",
+        "country.help": "Type a name. Up to three are shown side by side.",
+        "country.coe": "Council of Europe", "country.coe_member": "Member since {date}",
+        "country.coe_left": "Member {joined} to {left}", "country.coe_none": "Not a member",
+        "country.treaty": "Lanzarote Convention", "country.status_today": "Status today: **{status}**",
+        "country.no_events": "No treaty event recorded.",
+        "country.timeline": "Treaty timeline", "country.events": "Treaty events with sources",
+        "country.notes": "Caveats", "country.rounds": "Lanzarote Committee monitoring rounds",
+        "country.no_rounds": "Not covered by a recorded monitoring round.",
+        "country.portal": "IWF Reporting Portal", "country.no_portal": "No IWF Reporting Portal recorded.",
+        "country.launch": "Launched", "country.partners": "Partners", "country.funders": "Funders",
+        "country.languages": "Languages", "country.link": "Portal address", "country.source": "Source",
+        "country.stats": "Portal statistics", "country.no_stats": "No statistics loaded for this portal.",
+        "country.stats_title": "Reports received and actioned per year",
+        "country.shares": "Actioned share and self-generated share (of actioned)",
+        "country.severity": "Severity of actioned reports (A most severe)",
+        "country.confidence": "confidence", "country.retrieved": "retrieved",
+        "round.covered": "Covered", "round.reply": "Reply submitted", "round.recs": "Recommendations addressed",
+        "round.compliance": "Compliance", "round.title": "Round",
+        "measure.received": "Received", "measure.actioned": "Actioned", "measure.share_actioned": "Actioned share (%)",
+        "measure.share_self": "Self-generated share (%)", "suppressed": "suppressed (fewer than {k})",
+        "event.signature": "Signature", "event.deposit": "Ratification / accession", "event.entry_into_force": "Entry into force",
+        "event.reservation_or_declaration": "Reservation or declaration", "event.denunciation": "Denunciation",
+        "event.denunciation_effective": "Denunciation takes effect", "event.suspension": "Suspension",
+        "basis.read": "read in source", "basis.derived": "derived by rule",
+        # Network
+        "network.heading": "The IWF Reporting Portal network",
+        "network.launches": "Portal launches per year, by region", "network.funders": "Portal launches per year, by funder",
+        "network.trends": "Network trends", "network.grain": "Period", "grain.year": "Yearly", "grain.month": "Monthly",
+        "network.received": "Reports received and actioned, all portals",
+        "network.by_region": "Reports received, by portal region",
+        "network.by_outcome": "Reports by outcome of assessment", "network.by_host": "Actioned reports by hosting region",
+        "network.context": "Published network figures (IWF and INHOPE) for context",
+        "network.context_note": "Figures as published by the IWF and INHOPE for their whole networks, with sources; "
+                                "they are not sums of the portals.",
+        "network.no_league": "Portals are not ranked: the field reports network totals and trends, not league tables.",
+        "network.funder_none": "not stated in sources",
+        # Methodology
+        "method.heading": "Data and methodology", "method.sources": "Sources and loads",
+        "method.sources_note": "Each job's last successful load: source, retrieval date, checksum of its inputs.",
+        "method.status": "What each status means",
+        "method.status_text": "- **Signed**: the state signed the Convention.\n"
+                              "- **Ratified, awaiting entry into force**: its instrument of ratification, acceptance, "
+                              "approval or accession was deposited; entry into force follows on the first day of the "
+                              "month after three months (Art. 45(4)).\n"
+                              "- **In force**: the Convention binds the state.\n"
+                              "- **Denounced**: a denunciation has taken effect.\n"
+                              "Status on a date is derived from the dated events; an event counts once it surely "
+                              "happened. Derived dates are labelled; unknown dates stay unknown.",
+        "method.stats": "Portal statistics: definitions", "method.suppression": "Disclosure control",
+        "method.suppression_text": "Counts from 1 to {k_minus} are suppressed (k = {k}). Secondary suppression hides "
+                                   "further cells so that no hidden cell can be worked out from a published total "
+                                   "and its other parts (outcomes = received; each breakdown = actioned; months = "
+                                   "year; portals = region; regions = network). Suppressed cells are shown as "
+                                   "suppressed, never as zero. {hidden:,} of {cells:,} published cells are suppressed.",
+        "method.no_stats": "No portal statistics are loaded.",
+        "method.gaps": "Known gaps and conflicts in the reference data",
+        "method.demo_yes": "The portal statistics shown are DEMO DATA: generated, seeded, not real figures.",
+        "method.demo_no": "The portal statistics shown come from real (non-demo) loads.",
+        "demo.banner": "DEMO DATA: the portal statistics on this page are generated for demonstration. They are not "
+                       "real figures. Real exports replace them when loaded.",
+        "data.empty": "The database has no data yet. Run `python -m etl run`.",
     },
 }
 

@@ -14,7 +14,8 @@ from .provenance import LoadResult
 from .readers import read_csv_rows
 from .schema import country, country_alias, treaty_office_code
 
-INPUTS = ["territories.csv", "country_aliases.csv", "coe_country_codes.csv", "country_regions.csv"]
+INPUTS = ["territories.csv", "country_aliases.csv", "coe_country_codes.csv", "country_regions.csv",
+          "country_points.csv"]
 DEPENDS: list[str] = []
 PROJECT_CODE = re.compile(r"X[A-Z]{2}")  # ISO 3166-1 leaves X** to users: never mistaken for ISO
 
@@ -30,7 +31,7 @@ def iso_rows() -> list[dict]:
         rows.append(dict(code=c.alpha_3, code_kind="iso3166-1", iso_alpha2=c.alpha_2, iso_numeric=c.numeric,
                          name_en=getattr(c, "common_name", None) or c.name, name_fr=fr.gettext(c.name),
                          official_name_en=getattr(c, "official_name", None), parent_code=None, iso3166_2=None,
-                         continent=None, un_region=None, note=None))
+                         continent=None, un_region=None, marker_lat=None, marker_lon=None, note=None))
     return rows
 
 
@@ -45,7 +46,8 @@ def _territory_rows(path) -> list[dict]:
         rows.append(dict(code=r["code"], code_kind="project", iso_alpha2=None, iso_numeric=None,
                          name_en=r["name_en"], name_fr=r["name_fr"], official_name_en=None,
                          parent_code=r["parent_code"] or None, iso3166_2=r["iso3166_2"] or None,
-                         continent=None, un_region=None, note=r["note"] or None))
+                         continent=None, un_region=None, marker_lat=None, marker_lon=None,
+                         note=r["note"] or None))
     return rows
 
 
@@ -60,6 +62,14 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
         _check_code(paths["country_regions.csv"], line, "country_code", r["country_code"], codes)
         regions.add(r["country_code"], line, "country_code")
         by_code[r["country_code"]].update(continent=r["continent"] or None, un_region=r["un_region"] or None)
+    points = v.Unique(paths["country_points.csv"], "country")
+    for line, r in read_csv_rows(paths["country_points.csv"], ["country_code", "lat", "lon"]):
+        _check_code(paths["country_points.csv"], line, "country_code", r["country_code"], codes)
+        points.add(r["country_code"], line, "country_code")
+        lat, lon = v.number(paths["country_points.csv"], line, r, "lat"), v.number(paths["country_points.csv"], line, r, "lon")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputError(paths["country_points.csv"], "latitude or longitude out of range", line, "lat")
+        by_code[r["country_code"]].update(marker_lat=lat, marker_lon=lon)
     aliases, crosswalk = [], []
     for line, r in read_csv_rows(paths["country_aliases.csv"], ["alias", "country_code"]):
         _check_code(paths["country_aliases.csv"], line, "country_code", r["country_code"], codes)
@@ -93,7 +103,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
     conn.execute(insert(country_alias), aliases)
     conn.execute(delete(treaty_office_code))
     conn.execute(insert(treaty_office_code), crosswalk)
-    n = len(rows) + len(aliases) + len(crosswalk) + len(regions.seen)
+    n = len(rows) + len(aliases) + len(crosswalk) + len(regions.seen) + len(points.seen)
     return LoadResult(rows_in=n, rows_loaded=n)
 
 

@@ -42,6 +42,8 @@ country = Table(
     Column("iso3166_2", String(6)),
     Column("continent", String(16)),  # UN M49 (data/country_regions.csv)
     Column("un_region", String(32)),
+    Column("marker_lat", Float),  # where a map marker goes (small states, territories, portals)
+    Column("marker_lon", Float),
     Column("note", Text),
     _load_fk(),
 )

@@ -90,7 +90,7 @@ V_TREATY_STATUS = "CREATE VIEW v_treaty_status AS" + treaty_status_select("CURRE
 V_COUNTRY = f"""
 CREATE VIEW v_country AS
 SELECT c.code, c.code_kind, c.iso_alpha2, c.iso_numeric, c.name_en, c.name_fr, c.official_name_en,
-       c.parent_code, c.iso3166_2, c.continent, c.un_region, c.note,
+       c.parent_code, c.iso3166_2, c.continent, c.un_region, c.marker_lat, c.marker_lon, c.note,
        {coe_member_case("CURRENT_DATE")} AS coe_member,
        m.accession_date AS coe_accession_date, m.left_date AS coe_left_date,
        s.status AS lanzarote_status,

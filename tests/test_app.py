@@ -1,54 +1,124 @@
-"""Pages through app.py with Streamlit's AppTest, on a database built from data/."""
+"""Every page through app.py with Streamlit's AppTest, on a database built from data/."""
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.config import ROOT
 from etl.db import make_engine
 from etl.jobs import run_jobs
-from etl.config import ROOT
 
 APP = ROOT / "app.py"
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    run_jobs(make_engine(url))
+def _clear():
     import streamlit as st
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'app.sqlite'}"
+    run_jobs(make_engine(url))
     return url
 
 
-def run(query=None):
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+@pytest.fixture
+def app(app_db, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", app_db)
+    _clear()
+
+    def run(page="overview", **query):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        if page != "overview":
+            at.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not at.exception, at.exception
+        return at
+    return run
 
 
-def test_status_page_today(app_db):
-    at = run()
-    assert not at.exception
-    assert "48 Parties with the Convention in force" in at.markdown[0].value
-    table = at.dataframe[0].value
-    assert len(table) == 48
-    italy = table[table["State"] == "Italy"].iloc[0]
-    assert italy["Entry into force"] == "2013-05-01 (derived)"
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
 
 
-def test_status_page_as_of_from_url(app_db):
-    at = run({"as_of": "2010-07-01"})
-    assert not at.exception
-    assert "5 Parties with the Convention in force" in at.markdown[0].value
+def plotly_specs(at) -> list:
+    return [json.loads(el.proto.spec) | {"_config": json.loads(el.proto.config)}
+            for el in at.get("plotly_chart")]
+
+
+def test_overview_today(app):
+    at = app()
+    m = metrics(at)
+    assert m["Parties (in force)"] == "48"
+    assert m["CoE members not yet bound"] == "0"
+    assert m["IWF portals launched"] == "47"   # 49 portals, 2 with an unknown launch date
+    assert m["Portal countries not Parties"] == "44"
+    table = at.dataframe[-1].value
+    assert table.loc[table["State or territory"] == "Morocco", "Lanzarote status"].item() == "Not a Party"
+    assert table.loc[table["State or territory"] == "Morocco", "Portal launch"].item() == "2021-02-09"
+
+
+def test_overview_replays_1_july_2010(app):
+    at = app(as_of="2010-07-01")
+    m = metrics(at)
+    assert m["Parties (in force)"] == "5" and m["IWF portals launched"] == "0"
+    assert m["CoE members not yet bound"] == "42"
     assert at.query_params["as_of"] == "2010-07-01"
+
+
+def test_url_state_round_trips(app):
+    at = app(as_of="2016-06-01", zoom="africa")
+    assert at.date_input[0].value.isoformat() == "2016-06-01"
+    assert at.radio[0].value == "africa"
+    at.radio[0].set_value("europe").run()
+    assert at.query_params["zoom"] == "europe" and at.query_params["as_of"] == "2016-06-01"
+
+
+def test_every_chart_uses_local_map_geometry(app):
+    for page in ("overview", "country", "network"):
+        at = app(page)
+        specs = plotly_specs(at)
+        assert specs, page
+        for spec in specs:
+            assert spec["_config"]["topojsonURL"] == "/app/static/", page
+    geo = [s for s in plotly_specs(app()) if any(tr.get("type") == "choropleth" for tr in s["data"])]
+    assert geo and geo[0]["layout"]["geo"]["resolution"] == 50
+
+
+def test_country_profile_shows_portal_and_compares(app):
+    at = app("country", countries="MAR,GBR,XAC")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Launched: **2021-02-09**" in text
+    assert [s.value for s in at.subheader][:3] == ["Morocco", "United Kingdom", "Ascension Island"]
+    assert "Status today: **In force**" in text
+    assert any("DEMO DATA" in w.value for w in at.warning)
+    assert at.query_params["countries"] == "MAR,GBR,XAC"
+
+
+def test_network_page_labels_demo_and_has_no_league_table(app):
+    at = app("network", grain="month")
+    assert any("DEMO DATA" in w.value for w in at.warning)
+    assert at.radio[0].value == "month"
+    assert "not ranked" in " ".join(c.value for c in at.caption)
+
+
+def test_methodology_page(app):
+    at = app("methodology")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Counts from 1 to 9 are suppressed (k = 10)" in text
+    assert any("DEMO DATA" in w.value for w in at.warning)
+    sources = at.dataframe[0].value
+    assert {"countries", "treaties", "portals", "portal_stats_demo"} <= set(sources["job"])
+    assert sources["sha256"].str.len().eq(64).all()
 
 
 def test_builds_database_when_missing(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = run()
+    _clear()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == 48
+    assert metrics(at)["Parties (in force)"] == "48"

@@ -1,0 +1,117 @@
+"""DataFrame -> plotly Figure. No streamlit here; labels arrive already translated.
+
+Colours are the Okabe-Ito palette (safe for the common forms of colour blindness); every status is
+also written in the hover text and in the table beside each chart.
+"""
+import pandas as pd
+import plotly.graph_objects as go
+
+OKABE_ITO = ["#009E73", "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442", "#000000", "#999999"]
+STATUS_COLOURS = {"in_force_member": "#009E73", "in_force_non_member": "#0072B2", "ratified": "#56B4E9",
+                  "signed": "#E69F00", "not_signed_member": "#D55E00", "denounced": "#CC79A7"}
+ZOOMS = {"world": None, "europe": dict(lataxis_range=[33, 72], lonaxis_range=[-25, 60]),
+         "africa": dict(lataxis_range=[-38, 38], lonaxis_range=[-25, 60])}
+
+
+def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.DataFrame, labels: dict,
+               zoom: str = "world", title: str = "") -> go.Figure:
+    """states: code, name, category, hover; markers: small states (code, lat, lon, category, hover);
+    portal_points: portal markers (lat, lon, hover)."""
+    fig = go.Figure()
+    for category, colour in STATUS_COLOURS.items():
+        part = states[states["category"] == category]
+        if part.empty:
+            continue
+        fig.add_trace(go.Choropleth(
+            locations=part["code"], z=[1] * len(part), locationmode="ISO-3", name=labels[category],
+            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True, text=part["hover"],
+            customdata=part["code"],
+            hovertemplate="%{text}<extra></extra>", marker_line_color="white", marker_line_width=0.4))
+        small = markers[markers["category"] == category]
+        if not small.empty:
+            fig.add_trace(go.Scattergeo(
+                lat=small["lat"], lon=small["lon"], mode="markers", name=labels[category], showlegend=False,
+                marker=dict(size=9, color=colour, line=dict(color="black", width=1)), text=small["hover"],
+                customdata=small["code"],
+                hovertemplate="%{text}<extra></extra>"))
+    if not portal_points.empty:
+        fig.add_trace(go.Scattergeo(
+            lat=portal_points["lat"], lon=portal_points["lon"], mode="markers", name=labels["portal"],
+            marker=dict(size=8, symbol="diamond", color="#F0E442", line=dict(color="black", width=1.2)),
+            text=portal_points["hover"], customdata=portal_points["code"], hovertemplate="%{text}<extra></extra>"))
+    fig.update_geos(resolution=50, showcountries=True, countrycolor="#BBBBBB", showland=True,
+                    landcolor="#EEEEEE", showocean=True, oceancolor="#F7FBFF", projection_type="natural earth",
+                    showframe=False)
+    if ZOOMS.get(zoom):
+        fig.update_geos(**ZOOMS[zoom])
+    fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), height=520, title=title,
+                      legend=dict(orientation="h", yanchor="bottom", y=-0.12), clickmode="event+select")
+    return fig
+
+
+def cumulative(events: pd.DataFrame, title: str, y_label: str) -> go.Figure:
+    """events: date, series (label); one step line per series counting events up to each date."""
+    fig = go.Figure()
+    for i, (name, part) in enumerate(events.sort_values("date").groupby("series", sort=False)):
+        dates = pd.to_datetime(part["date"]).sort_values()
+        fig.add_trace(go.Scatter(x=dates, y=list(range(1, len(dates) + 1)), mode="lines", line_shape="hv",
+                                 name=name, line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2.5)))
+    fig.update_layout(title=title, yaxis_title=y_label, height=360, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def timeline(events: pd.DataFrame, title: str) -> go.Figure:
+    """events: date_from, date_to, label, hover: a point per dated event, a bar where only bounds are known."""
+    fig = go.Figure()
+    dated = events.dropna(subset=["date_to"])
+    for i, row in enumerate(dated.itertuples()):
+        if row.date_from == row.date_to:
+            fig.add_trace(go.Scatter(x=[row.date_from], y=[row.label], mode="markers", showlegend=False,
+                                     marker=dict(size=12, color=OKABE_ITO[1]), text=[row.hover],
+                                     hovertemplate="%{text}<extra></extra>"))
+        else:
+            fig.add_trace(go.Scatter(x=[row.date_from, row.date_to], y=[row.label, row.label], mode="lines",
+                                     showlegend=False, line=dict(width=8, color=OKABE_ITO[2]), text=[row.hover] * 2,
+                                     hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(title=title, height=80 + 45 * max(1, dated["label"].nunique()),
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis_type="date")
+    return fig
+
+
+def trend(df: pd.DataFrame, series: dict, title: str, suppressed_label: str) -> go.Figure:
+    """df: period_start and, per measure m, m and m_suppressed; series: measure -> label.
+
+    Suppressed values are drawn as open markers on the axis, never as zero or as a guess.
+    """
+    fig = go.Figure()
+    for i, (measure, label) in enumerate(series.items()):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(go.Scatter(x=df["period_start"], y=df[measure], mode="lines+markers", name=label,
+                                 line=dict(color=colour), connectgaps=False))
+        hidden = df[df[f"{measure}_suppressed"] == 1]
+        if not hidden.empty:
+            fig.add_trace(go.Scatter(x=hidden["period_start"], y=[0] * len(hidden), mode="markers",
+                                     name=f"{label}: {suppressed_label}",
+                                     marker=dict(symbol="x-open", size=9, color=colour),
+                                     hovertemplate=f"{label}: {suppressed_label}<extra></extra>"))
+    fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str) -> go.Figure:
+    fig = go.Figure()
+    for i, (name, part) in enumerate(df.groupby(colour, sort=True)):
+        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(name), marker_color=OKABE_ITO[i % len(OKABE_ITO)]))
+    fig.update_layout(barmode="stack", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str) -> go.Figure:
+    fig = go.Figure()
+    for i, (name, part) in enumerate(df.groupby(colour, sort=True)):
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name), mode="lines+markers",
+                                 line=dict(color=OKABE_ITO[i % len(OKABE_ITO)])))
+    fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    return fig
