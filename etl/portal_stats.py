@@ -93,28 +93,51 @@ def region_group(region: str | None) -> str:
 
 
 class Counts:
-    """Dense counters per portal x month for every published measure."""
+    """Dense counters per portal x month for every published measure (one array per breakdown)."""
 
     def __init__(self, n_portals: int):
         self.n = n_portals
-        self.values = np.zeros((n_portals, N_MONTHS, len(MEASURES)), dtype=np.int64)
+        size = n_portals * N_MONTHS
+        self.received = np.zeros(size, dtype=np.int64)
+        self.parts = {name: np.zeros(size * len(parts), dtype=np.int64) for name, (_, parts) in BREAKDOWNS.items()}
+        self._values = None
+
+    @property
+    def values(self) -> np.ndarray:
+        """[portal, month, measure] in MEASURES order (built on first use after counting)."""
+        if self._values is None:
+            size = self.n * N_MONTHS
+            cols = [self.received.reshape(size, 1)] + [self.parts[name].reshape(size, len(parts))
+                                                       for name, (_, parts) in BREAKDOWNS.items()]
+            self._values = np.concatenate(cols, axis=1).reshape(self.n, N_MONTHS, len(MEASURES))
+        return self._values
 
     def add_rows(self, p, mi, codes: dict, sign: int = 1):
         """Add report rows: p, mi (arrays) and the index of each coded field."""
-        cell = p.astype(np.int64) * N_MONTHS + mi
+        self._values = None
         size = self.n * N_MONTHS
-        flat = self.values.reshape(size, len(MEASURES))
-        flat[:, MEASURES.index("received")] += sign * np.bincount(cell, minlength=size)
+        cell = p.astype(np.int64) * N_MONTHS + mi
+        self.received += sign * np.bincount(cell, minlength=size)
         outcome = codes["outcome"]
         detail = np.nonzero(outcome == OUTCOMES.index("actioned"))[0]
         detail_cell = cell[detail]
-        for name, (total, parts) in BREAKDOWNS.items():
+        for name, (_, parts) in BREAKDOWNS.items():
+            k = len(parts)
             if name == "outcome":
-                counts = np.bincount(cell * len(parts) + outcome, minlength=size * len(parts))
+                counts = np.bincount(cell * k + outcome, minlength=size * k)
             else:
-                counts = np.bincount(detail_cell * len(parts) + codes[name][detail], minlength=size * len(parts))
-            cols = [MEASURES.index(m) for m in parts]
-            flat[:, cols] += sign * counts.reshape(size, len(parts))
+                counts = np.bincount(detail_cell * k + codes[name][detail], minlength=size * k)
+            self.parts[name] += sign * counts
+
+    def set_values(self, values: np.ndarray) -> None:
+        size = self.n * N_MONTHS
+        flat = values.reshape(size, len(MEASURES))
+        self.received = flat[:, 0].copy()
+        start = 1
+        for name, (_, parts) in BREAKDOWNS.items():
+            self.parts[name] = flat[:, start:start + len(parts)].copy().ravel()
+            start += len(parts)
+        self._values = values
 
     def months_with_data(self) -> tuple[int, int] | None:
         months = np.nonzero(self.values[:, :, 0].sum(axis=0))[0]
@@ -390,6 +413,7 @@ def scan_summary(path: Path, header: list[str], net: Network, loaded: set, today
     """A monthly summary file: checked row by row, each row one portal and month."""
     from .readers import iter_csv
     counts = Counts(len(net.codes))
+    summary_values = np.zeros((len(net.codes), N_MONTHS, len(MEASURES)), dtype=np.int64)
     rows_in, seen, demo_values = 0, {}, set()
     bad_rows = []
     current = month_index(today)
@@ -430,10 +454,11 @@ def scan_summary(path: Path, header: list[str], net: Network, loaded: set, today
             bad_rows.append({"line": line, "reason": reason, **r})
             continue
         seen[(p, mi)] = line
-        counts.values[p, mi, :] += np.array(values)
+        summary_values[p, mi, :] += np.array(values)
     if demo_values - {"yes", "no"} or len(demo_values) > 1:
         raise InputError(path, f"column demo must be 'yes' on every row or 'no' on every row, found "
                                f"{sorted(demo_values)}", column="demo")
+    counts.set_values(summary_values)
     if bad_rows:
         rejects.write(pl.DataFrame(bad_rows, schema={k: pl.String for k in bad_rows[0]}).with_columns(
             pl.col("line").cast(pl.Int64)))
@@ -451,10 +476,12 @@ def save_staged(folder: Path, load_id: int, net: Network, counts: Counts, refs: 
 
 def load_staged(folder: Path, load_ids, net: Network) -> Counts:
     counts = Counts(len(net.codes))
+    values = np.zeros((len(net.codes), N_MONTHS, len(MEASURES)), dtype=np.int64)
     for lid in load_ids:
         data = np.load(folder / f"cells-{lid}.npz")
         p = np.array([net.index[c] for c in data["portal"]], dtype=np.int64)
-        np.add.at(counts.values, (p, data["month"]), data["values"])
+        np.add.at(values, (p, data["month"]), data["values"])
+    counts.set_values(values)
     return counts
 
 
@@ -505,7 +532,7 @@ def load_file(conn, load_id: int, path: Path, today: date | None = None, k: int 
     span = counts.months_with_data()
     save_staged(folder, load_id, net, counts, refs)
     conn.execute(insert(stat_load).values(
-        load_id=load_id, kind=kind, file_sha256=_sha(path), file_name=path.name, is_demo=demo, active=True,
+        load_id=load_id, kind=kind, file_sha256=_sha(conn, load_id, path), file_name=path.name, is_demo=demo, active=True,
         first_month=month_start(span[0]) if span else None, last_month=month_start(span[1]) if span else None))
     summary = publish(conn, load_id, net, folder, k)
     return LoadResult(rows_in=rows_in, rows_loaded=rows_in - rejected, rows_rejected=rejected,
@@ -513,7 +540,11 @@ def load_file(conn, load_id: int, path: Path, today: date | None = None, k: int 
                       rejects_file=rejects_path if rejected else None)
 
 
-def _sha(path: Path) -> str:
+def _sha(conn, load_id: int, path: Path) -> str:
+    """The checksum the runner already took for load_run (reading a large file twice costs)."""
+    sha = conn.execute(select(load_run.c.sha256).where(load_run.c.id == load_id)).scalar()
+    if sha and len(sha) == 64:
+        return sha
     from .readers import sha256_of
     return sha256_of(path)
 
