@@ -46,3 +46,15 @@ def date_param(name: str, default: date) -> date:
 def choice_param(name: str, options: list, default):
     value = st.query_params.get(name, default)
     return value if value in options else default
+
+
+def briefing_download(kind: str, *args) -> None:
+    """One click prepares the briefing (PDF and Markdown, as from the command line); a second downloads it."""
+    from . import briefings
+    key = f"brief-{kind}-{'-'.join(map(str, args))}"
+    if st.button(t("brief.download"), key=key):
+        with st.spinner():
+            doc = briefings.build(queries.engine(), kind, *args)
+            st.session_state[f"{key}-files"] = briefings.as_bytes(doc)
+    for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
+        st.download_button(t("brief.ready", kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")

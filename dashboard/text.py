@@ -109,6 +109,43 @@ TEXT = {
         "demo.banner": "DEMO DATA: the portal statistics on this page are generated for demonstration. They are not "
                        "real figures. Real exports replace them when loaded.",
         "data.empty": "The database has no data yet. Run `python -m etl run`.",
+        # Briefings
+        "brief.subtitle": "Data as of {as_of} · generated {today} · Lanzarote Convention (CETS No. 201) and IWF "
+                          "Reporting Portals",
+        "brief.country_title": "Country briefing: {name}", "brief.round_title": "Monitoring round briefing: {code}",
+        "brief.funder_title": "Funder impact report: {funder}", "brief.funder_period": "Period: {start} to {end}.",
+        "brief.coe": "Council of Europe member on this date: {member}.",
+        "brief.status": "Lanzarote status on {date}: {status}.",
+        "brief.event": "Event", "brief.date": "Date", "brief.basis": "Basis", "brief.shown": "Shown",
+        "brief.source": "Source", "brief.year": "Year", "brief.suppressed": "suppressed",
+        "brief.suppression": "Counts from 1 to k-1 (k = {k}) are suppressed, and further cells so that none can be "
+                             "worked out from a total and its other parts. Suppressed values are marked, never zero.",
+        "brief.sources": "Sources and loads", "brief.launched": "Launched", "brief.reports": "Reports",
+        "brief.adopted": "Adopted", "brief.covered_count": "Parties covered", "brief.round_parties": "Parties",
+        "brief.unknown_note": "'unknown' means the sources read do not say; it never means 'no'.",
+        "brief.download": "Prepare the briefing (PDF and Markdown)", "brief.ready": "Download {kind}",
+        # Committee
+        "page.committee": "Lanzarote Committee", "committee.heading": "Lanzarote Committee: monitoring and input",
+        "committee.rounds": "Monitoring rounds", "committee.matrix": "Round x Party: coverage",
+        "committee.matrix_note": "yes / no / unknown as published; unknown is never shown as no.",
+        "committee.detail": "What is known for one round", "committee.pick_round": "Round",
+        "committee.changes": "What changed since", "committee.since": "Since",
+        "committee.new_deposits": "Ratifications and accessions deposited", "committee.new_eif": "Entries into force",
+        "committee.new_portals": "New IWF portals", "committee.new_loads": "Data loads (including statistics)",
+        "committee.nothing": "Nothing recorded.",
+        "committee.advocacy": "Advocacy view", "committee.portal_not_party": "States with an IWF portal that are not Parties",
+        "committee.party_no_portal": "Parties without an IWF portal or other reporting mechanism in this data",
+        "committee.party_no_portal_note": "This data holds IWF portals only: national hotlines (e.g. INHOPE members) are not in it.",
+        "committee.recent": "CoE members whose entry into force is recent (last {years} years)",
+        # Funders
+        "page.funders": "Funder impact", "funder.heading": "Funder impact", "funder.pick": "Funder",
+        "funder.portals": "Portals funded", "funder.timeline": "Launches of funded portals",
+        "funder.coverage": "Countries and languages covered", "funder.reports": "Reports received and actioned through these portals",
+        "funder.at_least": "Sums of published values: portal-years suppressed (fewer than {k}) are left out, so "
+                           "totals are 'at least'.",
+        "funder.metric_portals": "Portals funded", "funder.metric_countries": "Countries and territories",
+        "funder.metric_received": "Reports received ({year})", "funder.metric_actioned": "Reports actioned ({year})",
+        "funder.period": "Years",
     },
 }
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
-from dashboard.components import chart, demo_banner
+from dashboard.components import briefing_download, chart, demo_banner
 from dashboard.formatting import event_date, portal_launch
 from dashboard.text import t
 from etl.dates import Period, format_period
@@ -51,6 +51,7 @@ for col, code in zip(st.columns(len(chosen)), chosen):
         st.subheader(place["name_en"])
         st.caption(f"{place['name_fr']} · {code}" + (" (project code, not ISO)" if place["code_kind"] == "project" else ""))
 
+        briefing_download("country", code)
         st.markdown(f"**{t('country.coe')}**")
         if pd.notna(place["coe_accession_date"]):
             joined = str(place["coe_accession_date"])[:10]

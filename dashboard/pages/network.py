@@ -4,25 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard.reading import funder_group
 from dashboard.components import chart, choice_param, demo_banner
 from dashboard.text import t
 from etl.portal_stats import region_group
 from etl.stats_format import BREAKDOWNS
-
-FUNDER_GROUPS = {"end violence": "Fund to End Violence Against Children", "global partnership": "Fund to End Violence "
-                 "Against Children", "foreign & commonwealth": "UK Government (FCO programme)",
-                 "unodc": "UNODC (Government of Norway)"}
-
-
-def funder_group(text) -> str:
-    """One name per funder, from the varied wording of the sources."""
-    text = text if isinstance(text, str) else ""
-    lowered = text.lower()
-    for key, name in FUNDER_GROUPS.items():
-        if key in lowered:
-            return name
-    return text or t("network.funder_none")
-
 
 st.header(t("network.heading"))
 st.caption(t("network.no_league"))
@@ -30,7 +16,7 @@ portals = queries.portals()
 launched = portals.dropna(subset=["launch_to"]).assign(
     year=lambda d: pd.to_datetime(d["launch_to"]).dt.year,
     region=lambda d: [region_group(r) for r in d["region"]],
-    funder=lambda d: [funder_group(f) for f in d["funders"]])
+    funder=lambda d: [funder_group(f, t("network.funder_none")) for f in d["funders"]])
 by_region = launched.groupby(["year", "region"]).size().rename("portals").reset_index()
 chart(charts.stacked_bars(by_region, "year", "region", "portals", t("network.launches")), by_region,
       "launches-region", t("network.launches"))

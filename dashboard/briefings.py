@@ -1,0 +1,410 @@
+"""Country, round and funder briefings as PDF (and Markdown, for people who edit before sending).
+
+Built from the same reading functions and chart builders as the dashboard, so every figure matches
+the dashboard for the same date. Charts become PNG through kaleido driving Debian's Chromium: no
+internet, geometry and plotly.js from this machine.
+
+    python -m etl briefing --country MAR [GBR ...] --out DIR
+    python -m etl briefing --all-parties --out DIR
+    python -m etl briefing --round R2 --out DIR
+    python -m etl briefing --funder "Fund to End Violence Against Children" --from 2018 --to 2025 --out DIR
+"""
+import argparse
+import os
+import re
+import shutil
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pandas as pd
+
+from etl.config import ROOT
+from etl.dates import Period, format_period
+from etl.db import make_engine
+
+from . import charts, reading
+from .formatting import event_date, portal_launch
+from .text import t
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass
+class Briefing:
+    """A document as a list of blocks: ("h1"|"h2"|"p"|"note", text), ("table", DataFrame), ("image", png, alt)."""
+
+    title: str
+    slug: str
+    blocks: list = field(default_factory=list)
+
+    def h2(self, text):
+        self.blocks.append(("h2", text))
+
+    def p(self, text):
+        self.blocks.append(("p", text))
+
+    def note(self, text):
+        self.blocks.append(("note", text))
+
+    def table(self, df: pd.DataFrame):
+        self.blocks.append(("table", df.fillna("").astype(str)))
+
+    def image(self, png: bytes | None, alt: str):
+        if png:
+            self.blocks.append(("image", png, alt))
+
+
+class ChartRenderer:
+    """One warm kaleido/Chromium for a whole batch: a chart costs a fraction of a second, not a browser start."""
+
+    def __init__(self):
+        import plotly.io as pio
+        os.environ.setdefault("BROWSER_PATH", shutil.which("chromium") or "/usr/bin/chromium")
+        pio.defaults.mathjax = None
+        pio.defaults.topojson = (ROOT / "static").as_uri() + "/"
+        self.started = False
+
+    def png(self, fig, width=900, height=380) -> bytes | None:
+        import kaleido
+        if not self.started:
+            kaleido.start_sync_server(silence_warnings=True)
+            self.started = True
+        fig.update_layout(width=width, height=height)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "kopts ignored with a server": expected here
+            return fig.to_image(format="png", width=width, height=height, scale=1.5)
+
+    def close(self):
+        if self.started:
+            import kaleido
+            kaleido.stop_sync_server(silence_warnings=True)
+            self.started = False
+
+
+def _header(b: Briefing, as_of: date, pub: dict):
+    b.p(t("brief.subtitle", as_of=as_of.isoformat(), today=date.today().isoformat()))
+    if pub.get("is_demo"):
+        b.note(t("demo.banner"))
+
+
+def _stats_table(stats: pd.DataFrame, k: int) -> pd.DataFrame:
+    def show(row, m):
+        return t("brief.suppressed") if row[f"{m}_suppressed"] else f"{int(row[m]):,}"
+    return pd.DataFrame({
+        t("brief.year"): stats["period_start"].dt.year,
+        t("measure.received"): [show(r, "received") for _, r in stats.iterrows()],
+        t("measure.actioned"): [show(r, "actioned") for _, r in stats.iterrows()],
+        t("measure.share_actioned"): [t("brief.suppressed") if r["received_suppressed"] or r["actioned_suppressed"]
+                                      or not r["received"] else f"{100 * r['actioned'] / r['received']:.1f}"
+                                      for _, r in stats.iterrows()],
+    })
+
+
+def _sources(b: Briefing, engine):
+    b.h2(t("brief.sources"))
+    loads = reading.last_loads(engine)
+    b.table(pd.DataFrame({"job": loads["job"], t("brief.source"): loads["source"],
+                          t("country.retrieved"): loads["retrieved_at"].astype(str),
+                          "sha256": loads["sha256"].str[:12]}))
+
+
+def country_briefing(engine, code: str, as_of: date, render: ChartRenderer | None) -> Briefing:
+    places = reading.countries(engine).set_index("code")
+    name = places.loc[code, "name_en"]
+    b = Briefing(t("brief.country_title", name=name), f"country-{code}")
+    pub = reading.publication(engine)
+    _header(b, as_of, pub)
+
+    b.h2(t("country.treaty"))
+    status = reading.treaty_status(engine, as_of)
+    state = status[status["country_code"] == code]
+    members = set(reading.coe_members_on(engine, as_of)["country_code"])
+    b.p(t("brief.coe", member=t("yes") if code in members else t("no")))
+    if state.empty:
+        b.p(t("country.no_events"))
+    else:
+        rec = state.iloc[0]
+        b.p(t("brief.status", date=as_of.isoformat(), status=t(f"status.{rec['status']}")))
+        b.p(f"{t('col.signature')}: {event_date(rec, 'signature')}; {t('col.deposit')}: {event_date(rec, 'deposit')}; "
+            f"{t('col.eif')}: {event_date(rec, 'eif')}; {t('col.confidence')}: {rec['confidence']}"
+            + (f"; {t('col.conflict')}" if rec["has_conflict"] else ""))
+        events = reading.treaty_events(engine, code)
+        b.table(pd.DataFrame({
+            t("brief.event"): [t(f"event.{e}") for e in events["event_type"]],
+            t("brief.date"): [format_period(Period(a, z, p)) if z else t("unknown")
+                              for a, z, p in zip(events["date_from"], events["date_to"], events["date_precision"])],
+            t("brief.basis"): [t(f"basis.{x}") for x in events["basis"]],
+            t("brief.shown"): [t("yes") if x else t("no") for x in events["is_selected"]],
+            t("col.confidence"): events["confidence"], t("brief.source"): events["source"]}))
+        dated = events[events["is_selected"] == 1].assign(
+            label=lambda d: [t(f"event.{e}") for e in d["event_type"]], hover="")
+        if render is not None and dated["date_to"].notna().any():
+            b.image(render.png(charts.timeline(dated, t("country.timeline"))), t("country.timeline"))
+        notes = reading.treaty_notes(engine, code)
+        if len(notes):
+            b.h2(t("country.notes"))
+            b.table(notes)
+
+    b.h2(t("country.rounds"))
+    rounds = reading.rounds_for(engine, code)
+    if rounds.empty:
+        b.p(t("country.no_rounds"))
+    else:
+        b.table(rounds[["round_code", "covered", "reply_submitted", "recommendations", "compliance_status"]]
+                .rename(columns={"round_code": t("round.title"), "covered": t("round.covered"),
+                                 "reply_submitted": t("round.reply"), "recommendations": t("round.recs"),
+                                 "compliance_status": t("round.compliance")}).fillna(t("unknown")))
+
+    b.h2(t("country.portal"))
+    portals = reading.portals(engine)
+    mine = portals[portals["country_code"] == code]
+    if mine.empty:
+        b.p(t("country.no_portal"))
+    else:
+        p = mine.iloc[0]
+        b.p(f"{t('country.launch')}: {portal_launch(p)}")
+        for label, col in (("country.partners", "partners"), ("country.funders", "funders"),
+                           ("country.languages", "languages"), ("country.link", "url")):
+            b.p(f"{t(label)}: {p[col] if isinstance(p[col], str) and p[col] else t('unknown')}")
+        b.note(f"{t('country.source')}: {p['source']} ({t('country.confidence')}: {p['confidence']})")
+        stats = reading.portal_stats(engine, "portal", "year", p["portal_code"])
+        stats = stats[stats["period_start"].dt.date <= as_of]
+        if len(stats):
+            k = int(pub.get("k", 10))
+            b.h2(t("country.stats"))
+            b.table(_stats_table(stats, k))
+            if render is not None:
+                b.image(render.png(charts.trend(stats, {"received": t("measure.received"),
+                                                        "actioned": t("measure.actioned")},
+                                                t("country.stats_title"), t("suppressed", k=k))),
+                        t("country.stats_title"))
+            b.note(t("brief.suppression", k=k))
+    _sources(b, engine)
+    return b
+
+
+def round_briefing(engine, round_code: str, as_of: date) -> Briefing:
+    rounds = reading.rounds(engine).set_index("round_code")
+    r = rounds.loc[round_code]
+    b = Briefing(t("brief.round_title", code=round_code), f"round-{round_code}")
+    _header(b, as_of, {})
+    b.p(r["title"])
+    for label, col in (("brief.launched", "launched"), ("brief.reports", "report_codes"),
+                       ("brief.adopted", "report_adopted"), ("brief.covered_count", "parties_covered_count")):
+        value = r[col]
+        b.p(f"{t(label)}: {value if value is not None and not pd.isna(value) else t('unknown')}")
+    parties = reading.round_parties(engine, round_code)
+    status = reading.treaty_status(engine, as_of).set_index("country_code")["status"]
+    b.h2(t("brief.round_parties"))
+    b.table(pd.DataFrame({
+        t("col.country"): parties["name_en"], t("round.covered"): parties["covered"],
+        t("round.reply"): parties["reply_submitted"], t("round.recs"): parties["recommendations"].fillna(t("unknown")),
+        t("round.compliance"): parties["compliance_status"].fillna(t("unknown")),
+        t("col.status"): [t(f"status.{status[c]}") if c in status.index else t("status.none")
+                          for c in parties["country_code"]]}))
+    b.note(t("brief.unknown_note"))
+    b.h2(t("brief.sources"))
+    b.p(str(r["source"]))
+    return b
+
+
+def funder_briefing(engine, funder: str, start: int, end: int, as_of: date, render: ChartRenderer | None) -> Briefing:
+    portals = reading.portals(engine)
+    funded = portals[[reading.funder_group(f) == funder for f in portals["funders"]]]
+    b = Briefing(t("brief.funder_title", funder=funder), "funder-" + re.sub(r"[^a-z0-9]+", "-", funder.lower()))
+    pub = reading.publication(engine)
+    _header(b, as_of, pub)
+    b.p(t("brief.funder_period", start=start, end=end))
+    b.h2(t("funder.portals"))
+    b.table(pd.DataFrame({t("col.country"): funded["country_name_en"].fillna(funded["portal_name"]),
+                          t("col.launch"): [portal_launch(p) for _, p in funded.iterrows()],
+                          t("country.languages"): funded["languages"].fillna(t("unknown")),
+                          t("country.source"): funded["source"]}))
+    totals = reading.funder_totals(engine, funded["portal_code"].tolist(), start, end)
+    b.h2(t("funder.reports"))
+    if totals.empty:
+        b.p(t("country.no_stats"))
+    else:
+        b.table(totals.assign(year=totals["year"].astype(str)))
+        if render is not None:
+            frame = totals.rename(columns={"year": "period_start"}).assign(
+                period_start=lambda d: pd.to_datetime(d["period_start"].astype(str) + "-01-01"),
+                received_suppressed=0, actioned_suppressed=0)
+            b.image(render.png(charts.trend(frame, {"received": t("measure.received"),
+                                                    "actioned": t("measure.actioned")},
+                                            t("funder.reports"), "")), t("funder.reports"))
+        b.note(t("funder.at_least", k=int(pub.get("k", 10))))
+    _sources(b, engine)
+    return b
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def to_markdown(b: Briefing, folder: Path) -> Path:
+    lines = [f"# {b.title}", ""]
+    images = 0
+    for block in b.blocks:
+        kind = block[0]
+        if kind == "h2":
+            lines += [f"## {block[1]}", ""]
+        elif kind in ("p", "note"):
+            lines += [("> " if kind == "note" else "") + block[1], ""]
+        elif kind == "table":
+            df = block[1]
+            lines.append("| " + " | ".join(df.columns) + " |")
+            lines.append("|" + "---|" * len(df.columns))
+            for row in df.itertuples(index=False):
+                lines.append("| " + " | ".join(str(v).replace("|", "/").replace("\n", " ") for v in row) + " |")
+            lines.append("")
+        elif kind == "image":
+            images += 1
+            name = f"{b.slug}-{images}.png"
+            (folder / name).write_bytes(block[1])
+            lines += [f"![{block[2]}]({name})", ""]
+    path = folder / f"{b.slug}.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def to_pdf(b: Briefing, folder: Path) -> Path:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_title(b.title)
+    pdf.set_creator("Lanzarote and IWF portals dashboard")
+    family = "Helvetica"
+    if (FONT_DIR / "DejaVuSans.ttf").exists():
+        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        family = "DejaVu"
+    pdf.add_page()
+    pdf.set_font(family, "B", 16)
+    pdf.multi_cell(0, 8, b.title)
+    pdf.ln(2)
+    for block in b.blocks:
+        kind = block[0]
+        if kind == "h2":
+            pdf.ln(3)
+            pdf.set_font(family, "B", 12)
+            pdf.multi_cell(0, 6, block[1])
+            pdf.ln(1)
+        elif kind in ("p", "note"):
+            pdf.set_font(family, "", 9 if kind == "note" else 10)
+            if kind == "note":
+                pdf.set_text_color(120, 60, 0)
+            pdf.multi_cell(0, 5, block[1])
+            pdf.set_text_color(0, 0, 0)
+            pdf.ln(1)
+        elif kind == "table":
+            df = block[1]
+            if df.empty:
+                continue
+            pdf.set_font(family, "", 7)
+            widths = [min(60, max([len(str(c))] + [len(str(v)) for v in df[c]])) + 8 for c in df.columns]
+            with pdf.table(headings_style=FontFace(emphasis="BOLD"), line_height=3.5, text_align="LEFT",
+                           col_widths=widths) as table:
+                table.row(list(df.columns))
+                for row in df.itertuples(index=False):
+                    table.row([str(v)[:400] for v in row])
+            pdf.ln(2)
+        elif kind == "image":
+            pdf.image(BytesIO(block[1]), w=180, alt_text=block[2])
+            pdf.ln(2)
+    path = folder / f"{b.slug}.pdf"
+    pdf.output(str(path))
+    return path
+
+
+def write(b: Briefing, folder: Path, formats=("pdf", "md")) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    if "pdf" in formats:
+        out.append(to_pdf(b, folder))
+    if "md" in formats:
+        out.append(to_markdown(b, folder))
+    return out
+
+
+def build(engine, kind: str, *args) -> Briefing:
+    """The dashboard's entry: the same documents as the command line, for today's data."""
+    today = date.today()
+    render = None if os.environ.get("BRIEFING_NO_CHARTS") else ChartRenderer()
+    try:
+        if kind == "country":
+            return country_briefing(engine, args[0], today, render)
+        if kind == "round":
+            return round_briefing(engine, args[0], today)
+        return funder_briefing(engine, args[0], args[1], args[2], today, render)
+    finally:
+        if render is not None:
+            render.close()
+
+
+def as_bytes(doc: Briefing) -> dict:
+    """{file name: (bytes, mime)} for the PDF and the Markdown (images inlined as files beside it are dropped)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write(doc, Path(tmp))
+        return {p.name: (p.read_bytes(), "application/pdf" if p.suffix == ".pdf" else "text/markdown")
+                for p in paths}
+
+
+def party_codes(engine, as_of: date) -> list[str]:
+    status = reading.treaty_status(engine, as_of)
+    return sorted(status.loc[status["status"] == "in_force", "country_code"])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl briefing", description=__doc__.splitlines()[0])
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--country", nargs="+", metavar="CODE")
+    what.add_argument("--all-parties", action="store_true")
+    what.add_argument("--round", metavar="CODE", help="e.g. R1, R2, URG, R3")
+    what.add_argument("--funder", metavar="NAME")
+    parser.add_argument("--from", dest="start", type=int, default=2013)
+    parser.add_argument("--to", dest="end", type=int, default=date.today().year)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--format", default="pdf,md", help="pdf, md or both (default pdf,md)")
+    parser.add_argument("--no-charts", action="store_true", help="skip chart images (no Chromium needed)")
+    args = parser.parse_args(argv)
+    engine = make_engine()
+    folder, formats = Path(args.out), tuple(args.format.split(","))
+    render = None if args.no_charts else ChartRenderer()
+    t0, written = time.perf_counter(), []
+    try:
+        if args.round:
+            if args.round not in set(reading.rounds(engine)["round_code"]):
+                print(f"unknown round {args.round!r}; rounds: {', '.join(reading.rounds(engine)['round_code'])}",
+                      file=sys.stderr)
+                return 1
+            docs = [round_briefing(engine, args.round, args.as_of)]
+        elif args.funder:
+            docs = [funder_briefing(engine, args.funder, args.start, args.end, args.as_of, render)]
+        else:
+            codes = party_codes(engine, args.as_of) if args.all_parties else [c.upper() for c in args.country]
+            known = set(reading.countries(engine)["code"])
+            bad = [c for c in codes if c not in known]
+            if bad:
+                print(f"unknown country code(s): {', '.join(bad)}", file=sys.stderr)
+                return 1
+            docs = (country_briefing(engine, c, args.as_of, render) for c in codes)
+        for doc in docs:
+            written += write(doc, folder, formats)
+            print(f"  {doc.title}", file=sys.stderr, flush=True)
+    finally:
+        if render is not None:
+            render.close()
+    print(f"wrote {len(written)} files to {folder} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The reading side's SQL, as plain functions of an engine: the dashboard caches them (queries.py),
+briefings and the command line call them directly, so both show the same figures."""
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Date, bindparam, text
+
+from etl.views import status_on_query
+
+
+def _frame(engine, sql, params=None) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(sql if not isinstance(sql, str) else text(sql), params or {})
+        return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+
+
+def _as_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """SQLite hands dates back as text from a view; make them dates whatever the backend."""
+    for col in columns:
+        df[col] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in df[col]]
+    return df
+
+
+def treaty_status(engine, as_of: date, treaty_num: int = 201) -> pd.DataFrame:
+    return _frame(engine, status_on_query(), {"as_of": as_of, "treaty_num": treaty_num})
+
+
+def countries(engine) -> pd.DataFrame:
+    return _frame(engine, "SELECT * FROM v_country ORDER BY name_en")
+
+
+def coe_members_on(engine, as_of: date) -> pd.DataFrame:
+    sql = text("SELECT m.country_code, c.name_en, m.accession_date, m.left_date FROM coe_membership m "
+               "JOIN country c ON c.code = m.country_code WHERE m.accession_date <= :d "
+               "AND (m.left_date IS NULL OR m.left_date > :d)").bindparams(bindparam("d", type_=Date))
+    return _frame(engine, sql, {"d": as_of})
+
+
+def portals(engine) -> pd.DataFrame:
+    df = _frame(engine, "SELECT p.*, c.marker_lat, c.marker_lon FROM v_portal p "
+                        "LEFT JOIN country c ON c.code = p.country_code ORDER BY p.launch_to, p.portal_name")
+    return _as_dates(df, ["launch_from", "launch_to", "retrieved_at"])
+
+
+def treaty_events(engine, country_code: str, treaty_num: int = 201) -> pd.DataFrame:
+    df = _frame(engine, "SELECT * FROM v_treaty_event WHERE country_code = :c AND treaty_num = :t "
+                        "ORDER BY is_selected DESC, date_from", {"c": country_code, "t": treaty_num})
+    return _as_dates(df, ["date_from", "date_to"])
+
+
+def all_treaty_events(engine, treaty_num: int = 201) -> pd.DataFrame:
+    df = _frame(engine, "SELECT e.*, c.name_en FROM v_treaty_event e JOIN country c ON c.code = e.country_code "
+                        "WHERE e.treaty_num = :t AND e.is_selected = 1", {"t": treaty_num})
+    return _as_dates(df, ["date_from", "date_to"])
+
+
+def treaty_notes(engine, country_code: str) -> pd.DataFrame:
+    return _frame(engine, "SELECT field, note, kind, source FROM treaty_note WHERE country_code = :c",
+                  {"c": country_code})
+
+
+def rounds_for(engine, country_code: str) -> pd.DataFrame:
+    return _frame(engine, "SELECT r.round_code, r.title, r.launched, r.report_codes, r.report_adopted, p.covered, "
+                          "p.reply_submitted, p.reply_detail, p.recommendations, p.compliance_status, p.source, "
+                          "p.confidence FROM round_party p JOIN monitoring_round r ON r.round_code = p.round_code "
+                          "WHERE p.country_code = :c ORDER BY r.round_code", {"c": country_code})
+
+
+def round_parties(engine, round_code: str) -> pd.DataFrame:
+    return _frame(engine, "SELECT p.country_code, c.name_en, p.covered, p.reply_submitted, p.reply_detail, "
+                          "p.recommendations, p.compliance_status, p.source, p.confidence FROM round_party p "
+                          "JOIN country c ON c.code = p.country_code WHERE p.round_code = :r ORDER BY c.name_en",
+                  {"r": round_code})
+
+
+def portal_stats(engine, unit_kind: str, period_kind: str, unit_code: str | None = None) -> pd.DataFrame:
+    sql = "SELECT * FROM v_portal_stats WHERE unit_kind = :k AND period_kind = :p"
+    params = {"k": unit_kind, "p": period_kind}
+    if unit_code is not None:
+        sql += " AND unit_code = :u"
+        params["u"] = unit_code
+    df = _frame(engine, sql + " ORDER BY unit_code, period_start", params)
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return df
+
+
+def publication(engine) -> dict:
+    df = _frame(engine, "SELECT p.k, p.is_demo, p.cells, p.cells_suppressed, l.finished_at FROM stat_publication p "
+                        "JOIN load_run l ON l.id = p.load_id ORDER BY p.load_id DESC")
+    return df.iloc[0].to_dict() if len(df) else {}
+
+
+def published_figures(engine) -> pd.DataFrame:
+    return _frame(engine, "SELECT publisher, year, metric, value, unit, source, notes FROM published_figure "
+                          "ORDER BY publisher, metric, year")
+
+
+def last_loads(engine) -> pd.DataFrame:
+    return _frame(engine, "SELECT job, id AS load_id, source, retrieved_at, sha256, finished_at, rows_in, "
+                          "rows_loaded, rows_rejected FROM load_run l WHERE outcome = 'ok' AND id = (SELECT MAX(id) "
+                          "FROM load_run m WHERE m.job = l.job AND m.outcome = 'ok') ORDER BY id")
+
+
+def loads_since(engine, since: date) -> pd.DataFrame:
+    sql = text("SELECT id AS load_id, job, source, finished_at, rows_loaded, rows_rejected FROM load_run "
+               "WHERE outcome = 'ok' AND finished_at >= :d ORDER BY id").bindparams(bindparam("d", type_=Date))
+    return _frame(engine, sql, {"d": since})
+
+
+def data_caveats(engine) -> pd.DataFrame:
+    return _frame(engine, "SELECT COALESCE(c.name_en, 'All Parties') AS state, n.field, n.note, n.kind, n.source "
+                          "FROM treaty_note n LEFT JOIN country c ON c.code = n.country_code "
+                          "WHERE n.kind IN ('conflict', 'missing', 'year-only', 'month-only', 'single-source', "
+                          "'derived-month', 'inferred') ORDER BY n.kind, state")
+
+
+def rounds(engine) -> pd.DataFrame:
+    return _frame(engine, "SELECT * FROM monitoring_round ORDER BY round_code")
+
+
+FUNDER_GROUPS = {"end violence": "Fund to End Violence Against Children",
+                 "global partnership": "Fund to End Violence Against Children",
+                 "foreign & commonwealth": "UK Government (FCO programme)",
+                 "unodc": "UNODC (Government of Norway)"}
+
+
+def funder_group(text, not_stated: str = "not stated in sources") -> str:
+    """One name per funder, from the varied wording of the sources."""
+    text = text if isinstance(text, str) else ""
+    lowered = text.lower()
+    for key, name in FUNDER_GROUPS.items():
+        if key in lowered:
+            return name
+    return text or not_stated
+
+
+def funder_totals(engine, portal_codes: list, start: int, end: int) -> pd.DataFrame:
+    """Per year, received and actioned through the funded portals: the sum of the published values, with
+    the number of suppressed portal-years left out (so the sums are 'at least')."""
+    stats = portal_stats(engine, "portal", "year")
+    stats = stats[stats["unit_code"].isin(portal_codes)]
+    stats = stats[(stats["period_start"].dt.year >= start) & (stats["period_start"].dt.year <= end)]
+    if stats.empty:
+        return pd.DataFrame(columns=["year", "received", "actioned", "suppressed_cells"])
+    grouped = stats.groupby(stats["period_start"].dt.year)
+    return pd.DataFrame({
+        "year": list(grouped.groups),
+        "received": grouped["received"].sum(min_count=0).astype(int).to_numpy(),
+        "actioned": grouped["actioned"].sum(min_count=0).astype(int).to_numpy(),
+        "suppressed_cells": (grouped["received_suppressed"].sum() + grouped["actioned_suppressed"].sum()).to_numpy(),
+    })

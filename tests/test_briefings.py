@@ -1,0 +1,130 @@
+"""Lanzarote Committee and funder pages, and the briefings: read back (text, pages, images), rendered to
+PNG, and compared with what the dashboard shows for the same date."""
+import os
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from etl import __main__ as cli
+from etl.config import ROOT
+from etl.db import make_engine
+from etl.jobs import run_jobs
+
+APP = ROOT / "app.py"
+HAS_CHROMIUM = bool(shutil.which("chromium"))
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('brief') / 'app.sqlite'}"
+    run_jobs(make_engine(url))
+    return url
+
+
+@pytest.fixture
+def db(app_db, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", app_db)
+    import streamlit as st
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return app_db
+
+
+def page(name, **query):
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(f"dashboard/pages/{name}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def pdf_text(path) -> str:
+    """The document's words, white space folded (justified lines add spaces)."""
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def test_committee_page(db):
+    at = page("committee", round="R1", since="2020-01-01")
+    frames = [d.value for d in at.dataframe]
+    detail = frames[2]
+    assert set(detail["reply_submitted"]) >= {"unknown", "yes"}      # unknown is shown as unknown, never "no"
+    assert detail.loc[detail["name_en"] == "Finland", "reply_submitted"].item() == "yes"
+    deposits = frames[3]
+    assert {"Armenia", "Ireland"} <= set(deposits["name_en"])
+    text = " ".join(str(f.to_dict()) for f in frames)
+    assert "Morocco" in text
+    assert at.query_params["round"] == "R1" and at.query_params["since"] == "2020-01-01"
+
+
+def test_funder_page(db):
+    at = page("funders", funder="Fund to End Violence Against Children")
+    metrics = {m.label: m.value for m in at.metric}
+    funded = [line for line in open(ROOT / "data" / "iwf_portals.csv", encoding="utf-8").read().splitlines()[1:]
+              if "End Violence" in line.split(",IWF")[0] or "Global Partnership" in line]
+    assert metrics["Portals funded"] == str(len(funded))
+    assert any("DEMO DATA" in w.value for w in at.warning)
+
+
+def test_round_briefing_from_the_page(db, monkeypatch):
+    monkeypatch.setenv("BRIEFING_NO_CHARTS", "1")
+    at = page("committee", round="R2")
+    at.button[0].click().run()
+    names = [b.proto.label for b in at.get("download_button")]
+    assert any("round-R2.pdf" in n for n in names) and any("round-R2.md" in n for n in names)
+
+
+@pytest.mark.skipif(not HAS_CHROMIUM and not os.environ.get("CI"), reason="Debian chromium not installed")
+def test_country_briefings_read_back_and_match_the_dashboard(db, tmp_path):
+    out = tmp_path / "out"
+    assert cli.main(["briefing", "--country", "MAR", "GBR", "--out", str(out)]) == 0
+    mar, gbr = out / "country-MAR.pdf", out / "country-GBR.pdf"
+    text = pdf_text(mar)
+    assert "Country briefing: Morocco" in text and "Launched: 2021-02-09" in text
+    assert "DEMO DATA" in text and "suppressed" in text
+    reader = PdfReader(mar)
+    assert len(reader.pages) >= 1 and sum(len(p.images) for p in reader.pages) >= 1
+    assert (out / "country-MAR.md").read_text(encoding="utf-8").startswith("# Country briefing: Morocco")
+    # Same figures as the dashboard's country profile for today.
+    at = page("country", countries="MAR,GBR")
+    profile = " ".join(m.value for m in at.markdown)
+    assert "Status today: **In force**" in profile and "Lanzarote status on" in pdf_text(gbr)
+    assert "In force" in pdf_text(gbr)
+    stats = next(d.value for d in at.dataframe if "received" in d.value.columns)
+    for _, row in stats.iterrows():
+        value = "suppressed" if row["received_suppressed"] else f"{int(row['received']):,}"
+        assert f"{row['period_start'].year} {value}" in text, (row["period_start"], value)
+    if shutil.which("pdftoppm") or os.environ.get("CI"):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(mar), str(tmp_path / "page")],
+                       check=True)
+        png = tmp_path / "page-1.png"
+        assert png.exists() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
+
+
+def test_all_parties_batch(db, tmp_path, capsys):
+    assert cli.main(["briefing", "--all-parties", "--no-charts", "--format", "pdf", "--out", str(tmp_path)]) == 0
+    pdfs = sorted(tmp_path.glob("country-*.pdf"))
+    assert len(pdfs) == 48
+    assert "Country briefing: Tunisia" in pdf_text(tmp_path / "country-TUN.pdf")
+    assert "wrote 48 files" in capsys.readouterr().out
+
+
+def test_round_and_funder_briefings(db, tmp_path):
+    assert cli.main(["briefing", "--round", "R1", "--no-charts", "--out", str(tmp_path)]) == 0
+    text = pdf_text(tmp_path / "round-R1.pdf")
+    assert "Monitoring round briefing: R1" in text and "unknown" in text and "Finland" in text
+    assert cli.main(["briefing", "--funder", "Fund to End Violence Against Children", "--from", "2018", "--to",
+                     "2024", "--no-charts", "--out", str(tmp_path)]) == 0
+    text = pdf_text(tmp_path / "funder-fund-to-end-violence-against-children.pdf")
+    assert "Funder impact report" in text and "Zambia" in text and "Period: 2018 to 2024" in text
+
+
+def test_bad_requests_are_refused(db, tmp_path, capsys):
+    assert cli.main(["briefing", "--country", "ZZZ", "--out", str(tmp_path)]) == 1
+    assert cli.main(["briefing", "--round", "R9", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "unknown country code(s): ZZZ" in err and "unknown round 'R9'" in err
