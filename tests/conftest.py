@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, select, text
 
 from etl import config
 from etl.db import make_engine
+from etl.jobs import run_jobs
 from etl.schema import metadata
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -81,3 +82,34 @@ def snapshot(engine) -> dict:
             rows = conn.execute(select(*cols)).all()
             out[t.name] = sorted((tuple(r) for r in rows), key=repr)
     return out
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory):
+    """One database built from data/ for every page test (SQLite: what the app runs on by default)."""
+    tmp = tmp_path_factory.mktemp("app")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(config, "VAR_DIR", tmp / "var")
+        mp.setattr("etl.portal_stats_demo.REPORTS", 3000)
+        url = f"sqlite:///{tmp / 'app.sqlite'}"
+        run_jobs(make_engine(url))
+    return url
+
+
+@pytest.fixture
+def open_page(app_db, monkeypatch):
+    """open_page(name, **query) -> AppTest run of that page through app.py, with fresh caches."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("DATABASE_URL", app_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def run(name="overview", **query):
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=120)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.switch_page(f"dashboard/pages/{name}.py").run()
+        assert not at.exception, at.exception
+        return at
+    return run

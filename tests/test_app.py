@@ -5,40 +5,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.config import ROOT
-from etl.db import make_engine
-from etl.jobs import run_jobs
 
 APP = ROOT / "app.py"
 
 
-def _clear():
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def app_db(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'app.sqlite'}"
-    run_jobs(make_engine(url))
-    return url
-
-
 @pytest.fixture
-def app(app_db, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", app_db)
-    _clear()
-
-    def run(page="overview", **query):
-        at = AppTest.from_file(str(APP), default_timeout=60)
-        for k, v in query.items():
-            at.query_params[k] = v
-        at.run()
-        if page != "overview":
-            at.switch_page(f"dashboard/pages/{page}.py").run()
-        assert not at.exception, at.exception
-        return at
-    return run
+def app(open_page):
+    return open_page
 
 
 def metrics(at) -> dict:
@@ -117,8 +90,10 @@ def test_methodology_page(app):
 
 
 def test_builds_database_when_missing(tmp_path, monkeypatch):
+    import streamlit as st
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    _clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert metrics(at)["Parties (in force)"] == "48"

@@ -7,40 +7,16 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from streamlit.testing.v1 import AppTest
 
 from etl import __main__ as cli
 from etl.config import ROOT
-from etl.db import make_engine
-from etl.jobs import run_jobs
 
-APP = ROOT / "app.py"
 HAS_CHROMIUM = bool(shutil.which("chromium"))
 
 
-@pytest.fixture(scope="module")
-def app_db(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('brief') / 'app.sqlite'}"
-    run_jobs(make_engine(url))
-    return url
-
-
 @pytest.fixture
-def db(app_db, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", app_db)
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return app_db
-
-
-def page(name, **query):
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(f"dashboard/pages/{name}.py").run()
-    assert not at.exception, at.exception
-    return at
+def db(open_page):
+    return open_page
 
 
 def pdf_text(path) -> str:
@@ -49,7 +25,7 @@ def pdf_text(path) -> str:
 
 
 def test_committee_page(db):
-    at = page("committee", round="R1", since="2020-01-01")
+    at = db("committee", round="R1", since="2020-01-01")
     frames = [d.value for d in at.dataframe]
     detail = frames[2]
     assert set(detail["reply_submitted"]) >= {"unknown", "yes"}      # unknown is shown as unknown, never "no"
@@ -62,7 +38,7 @@ def test_committee_page(db):
 
 
 def test_funder_page(db):
-    at = page("funders", funder="Fund to End Violence Against Children")
+    at = db("funders", funder="Fund to End Violence Against Children")
     metrics = {m.label: m.value for m in at.metric}
     funded = [line for line in open(ROOT / "data" / "iwf_portals.csv", encoding="utf-8").read().splitlines()[1:]
               if "End Violence" in line.split(",IWF")[0] or "Global Partnership" in line]
@@ -72,7 +48,7 @@ def test_funder_page(db):
 
 def test_round_briefing_from_the_page(db, monkeypatch):
     monkeypatch.setenv("BRIEFING_NO_CHARTS", "1")
-    at = page("committee", round="R2")
+    at = db("committee", round="R2")
     at.button[0].click().run()
     names = [b.proto.label for b in at.get("download_button")]
     assert any("round-R2.pdf" in n for n in names) and any("round-R2.md" in n for n in names)
@@ -90,7 +66,7 @@ def test_country_briefings_read_back_and_match_the_dashboard(db, tmp_path):
     assert len(reader.pages) >= 1 and sum(len(p.images) for p in reader.pages) >= 1
     assert (out / "country-MAR.md").read_text(encoding="utf-8").startswith("# Country briefing: Morocco")
     # Same figures as the dashboard's country profile for today.
-    at = page("country", countries="MAR,GBR")
+    at = db("country", countries="MAR,GBR")
     profile = " ".join(m.value for m in at.markdown)
     assert "Status today: **In force**" in profile and "Lanzarote status on" in pdf_text(gbr)
     assert "In force" in pdf_text(gbr)

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM) and not os.environ.get("CI"), reason="Debian package chromium not installed")
 SCREENSHOTS = ROOT / "var" / "screenshots"
 PAGES = [("overview", "?as_of=2016-06-01&zoom=world"), ("country", "country?countries=MAR,UKR"),
-         ("network", "network"), ("methodology", "methodology")]
+         ("network", "network"), ("committee", "committee?round=R2"), ("funders", "funders"),
+         ("methodology", "methodology")]
 
 
 def free_port() -> int:
@@ -84,7 +85,7 @@ def test_page_renders_offline(server, browser, name, path):
     page, outside = open_page(browser, f"{server}/{path}")
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Page not found" not in page.inner_text("body")
-    if name in ("overview", "country", "network"):
+    if name in ("overview", "country", "network", "funders"):
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
     if name == "overview":
         page.wait_for_selector("path.choroplethlocation", timeout=30000)
