@@ -21,7 +21,7 @@ import streamlit as st
 df = pd.DataFrame({"x": range(100), "y": range(100)})
 st.plotly_chart(px.line(df, x="x", y="y"))
 '''
-PAGES = ["overview", "country", "network", "methodology"]
+PAGES = ["overview", "country", "network", "committee", "funders", "methodology"]
 
 
 def time_runs(make, runs: int) -> float:

@@ -102,3 +102,17 @@ def test_page_renders_offline(server, browser, name, path):
 def test_map_geometry_is_served_by_the_app(server):
     body = urllib.request.urlopen(f"{server}/app/static/world_50m.json", timeout=5).read()
     assert body.startswith(b"{") and b"countries" in body
+
+
+def test_clicking_a_country_opens_its_profile(server, browser):
+    page, outside = open_page(browser, f"{server}/?as_of=2020-01-01&zoom=europe")
+    page.wait_for_selector("path.choroplethlocation", timeout=30000)
+    shapes = page.locator("path.choroplethlocation")
+    box = max((shapes.nth(i).bounding_box() for i in range(shapes.count())),
+              key=lambda b: (b or {}).get("width", 0) * (b or {}).get("height", 0))
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/country?countries=*", timeout=30000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60000)
+    assert "Country profile" in page.inner_text("body")
+    page.close()
+    assert outside == [], outside
