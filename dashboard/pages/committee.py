@@ -15,7 +15,8 @@ st.header(t("committee.heading"))
 
 st.subheader(t("committee.rounds"))
 rounds = queries.rounds()
-st.dataframe(rounds.drop(columns=["load_id"]).astype(object).fillna(t("unknown")), hide_index=True, width="stretch")
+st.dataframe(rounds.drop(columns=["load_id"]).map(lambda v: t("unknown") if pd.isna(v) else str(v)),
+             hide_index=True, width="stretch")
 
 st.subheader(t("committee.matrix"))
 st.caption(t("committee.matrix_note"))
