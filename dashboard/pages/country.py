@@ -126,6 +126,11 @@ for col, code in zip(st.columns(len(chosen)), chosen):
         chart(charts.trend(stats, {"received": t("measure.received"), "actioned": t("measure.actioned")},
                            t("country.stats_title"), t("suppressed", k=k)),
               stats[cols], f"stats-{code}", t("country.stats_title"))
+        severity = stats.melt(id_vars="period_start", value_vars=["severity_a", "severity_b", "severity_c"],
+                              var_name="severity", value_name="reports")
+        severity["severity"] = severity["severity"].str[-1].str.upper()
+        chart(charts.stacked_bars(severity, "period_start", "severity", "reports", t("country.severity")),
+              severity, f"severity-{code}", t("country.severity") + " · " + t("suppressed", k=k))
         chart(charts.trend(stats, {"share_actioned": t("measure.share_actioned"),
                                    "share_self": t("measure.share_self")}, t("country.shares"),
                            t("suppressed", k=k)), stats[["period_start", "share_actioned", "share_self"]],
