@@ -122,7 +122,7 @@ class CountryResolver:
 
     def __init__(self, conn):
         rows = conn.execute(select(country.c.code, country.c.name_en, country.c.name_fr,
-                                   country.c.official_name_en)).all()
+                                   country.c.official_name_en).order_by(country.c.code)).all()
         self.codes = {r.code for r in rows}
         self.names = {r.code: r.name_en for r in rows}
         self.by_name: dict[str, str] = {}

@@ -27,13 +27,18 @@ SELF_GENERATED_P = [0.92, 0.08]
 HOSTING = ["NLD", "USA", "DEU", "FRA", "BGR", "RUS", "ROU", "SVK", "LVA", "CAN", "JPN", "HKG", "ZAF", "AUS", "unknown"]
 HOSTING_P = [0.30, 0.12, 0.08, 0.06, 0.05, 0.05, 0.04, 0.04, 0.04, 0.05, 0.04, 0.03, 0.02, 0.02, 0.06]
 CHUNK = 1_000_000
+YEARLY_VOLUME_METRICS = ["reports processed (assessed)", "reports assessed"]  # yearly totals, not cumulative
 
 
 def _year_weights(conn, years):
     """Relative yearly volume from the IWF's published 'reports assessed' series; flat where unknown."""
     rows = conn.execute(select(published_figure.c.year, published_figure.c.value).where(
-        published_figure.c.publisher == "IWF", published_figure.c.metric.like("reports%assessed%"))).all()
-    series = {y: v for y, v in rows}
+        published_figure.c.publisher == "IWF",
+        published_figure.c.metric.in_(YEARLY_VOLUME_METRICS)).order_by(published_figure.c.year,
+                                                                        published_figure.c.id)).all()
+    series = {}
+    for y, v in rows:
+        series.setdefault(y, v)  # one figure a year, the same on every backend
     known = sorted(series)
     out = []
     for y in years:
