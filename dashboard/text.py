@@ -128,6 +128,10 @@ TEXT = {
         "page.committee": "Lanzarote Committee", "committee.heading": "Lanzarote Committee: monitoring and input",
         "committee.rounds": "Monitoring rounds", "committee.matrix": "Round x Party: coverage",
         "committee.matrix_note": "yes / no / unknown as published; unknown is never shown as no.",
+        "committee.timeline": "Monitoring rounds: from launch to the first report adopted",
+        "committee.timeline_alt": "Timeline of the Lanzarote Committee's monitoring rounds, urgent rounds, compliance "
+                                  "procedures and surveys: a bar from launch to the first adopted report where known, "
+                                  "a point where only the launch is known. Dates as written in the sources.",
         "committee.detail": "What is known for one round", "committee.pick_round": "Round",
         "committee.changes": "What changed since", "committee.since": "Since",
         "committee.new_deposits": "Ratifications and accessions deposited", "committee.new_eif": "Entries into force",

@@ -1,12 +1,13 @@
 """Lanzarote Committee: rounds, the round x Party matrix (unknown stays unknown), what changed since a
 date, the advocacy view, and a round briefing to download."""
+import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
-from dashboard.components import briefing_download, date_param
+from dashboard import charts, queries
+from dashboard.components import briefing_download, chart, date_param
 from dashboard.text import t
 
 RECENT_YEARS = 5
@@ -15,6 +16,23 @@ st.header(t("committee.heading"))
 
 st.subheader(t("committee.rounds"))
 rounds = queries.rounds()
+
+
+def first_date(text) -> date | None:
+    """The first date written in a free-text field ('2017-06 (questionnaire ...)' -> 2017-06-01)."""
+    found = re.search(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text if isinstance(text, str) else "")
+    return date(int(found[1]), int(found[2]), int(found[3] or 1)) if found else None
+
+
+spans = pd.DataFrame({
+    "label": rounds["round_code"],
+    "date_from": [first_date(x) for x in rounds["launched"]],
+    "date_to": [first_date(a) or first_date(b) for a, b in zip(rounds["report_adopted"], rounds["launched"])],
+    "hover": [f"{c}: {title[:80]}" for c, title in zip(rounds["round_code"], rounds["title"])],
+})
+spans = spans.dropna(subset=["date_from"])
+chart(charts.timeline(spans, t("committee.timeline")), spans[["label", "date_from", "date_to"]], "rounds-timeline",
+      t("committee.timeline_alt"))
 st.dataframe(rounds.drop(columns=["load_id"]).map(lambda v: t("unknown") if pd.isna(v) else str(v)),
              hide_index=True, width="stretch")
 
