@@ -90,23 +90,8 @@ def close_known(known: np.ndarray, relations: Relations) -> np.ndarray:
 
 
 def exposed_cells(values: np.ndarray, hidden: np.ndarray, relations: Relations) -> np.ndarray:
-    """Hidden cells an attacker can work out by solving relations with one unknown, repeatedly.
+    """Hidden cells an attacker works out by solving sums with one unknown, again and again.
 
-    Used by tests and as a final check; the linear-algebra attack lives in the tests.
+    Empty after suppress(): publish() checks it as a last guard; the tests attack independently too.
     """
-    known = ~hidden.copy()
-    solved = np.zeros_like(hidden)
-    while True:
-        progress = False
-        for totals, parts in relations.groups.values():
-            unknown = (~known[totals]).astype(np.int64) + (~known[parts]).sum(axis=1)
-            rows = np.nonzero(unknown == 1)[0]
-            if len(rows) == 0:
-                continue
-            cells = np.where(~known[totals[rows]], totals[rows],
-                             parts[rows, np.argmax(~known[parts[rows]], axis=1)])
-            known[cells] = True
-            solved[cells] = True
-            progress = True
-        if not progress:
-            return np.nonzero(solved & hidden)[0]
+    return np.nonzero(close_known(~hidden, relations) & hidden)[0]

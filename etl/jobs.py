@@ -1,4 +1,5 @@
 """The job runner: each load is one transaction, recorded in load_run, skipped when nothing changed."""
+import hashlib
 import sys
 import time
 from dataclasses import dataclass
@@ -67,7 +68,6 @@ def job_paths(name: str, data_dir: Path) -> dict:
 
 def job_checksum(name: str, paths: dict) -> str:
     """Inputs and the job's own code: a change to either makes the job run again."""
-    import hashlib
     h = hashlib.sha256(sha256_of(*paths.values()).encode())
     h.update(code_fingerprint(JOBS[name]))
     return h.hexdigest()

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 
 from . import config
-from .disclosure import Relations, suppress
+from .disclosure import Relations, exposed_cells, suppress
 from .errors import InputError
 from .provenance import LoadResult
-from .readers import open_text
+from .readers import iter_csv, open_text, sha256_of
 from .schema import country, load_run, portal, portal_stat, stat_load, stat_publication
 from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, CONTINENT_TO_HOST, HOST_GROUPS, MEASURES, MEDIA,
                            OPTIONAL_COLUMNS, OUTCOMES, REPORT_COLUMNS, SELF_GENERATED, SEVERITY, SUMMARY_COLUMNS,
@@ -411,7 +411,6 @@ def drop_repeated(scanner: ReportScanner, counts: Counts, chunks: list, rejects:
 
 def scan_summary(path: Path, header: list[str], net: Network, loaded: set, today: date, rejects: RejectsWriter):
     """A monthly summary file: checked row by row, each row one portal and month."""
-    from .readers import iter_csv
     counts = Counts(len(net.codes))
     summary_values = np.zeros((len(net.codes), N_MONTHS, len(MEASURES)), dtype=np.int64)
     rows_in, seen, demo_values = 0, {}, set()
@@ -545,7 +544,6 @@ def _sha(conn, load_id: int, path: Path) -> str:
     sha = conn.execute(select(load_run.c.sha256).where(load_run.c.id == load_id)).scalar()
     if sha and len(sha) == 64:
         return sha
-    from .readers import sha256_of
     return sha256_of(path)
 
 
@@ -622,7 +620,10 @@ def build_publication(counts: Counts, net: Network, k: int):
     fixed = np.zeros((U, T, M), dtype=bool)  # months before a portal started: not published, known to be zero
     for u, start in starts.items():
         fixed[u, :max(0, start - first)] = True
-    hidden = suppress(V.ravel(), rel, k, fixed.ravel()).reshape(U, T, M)
+    hidden = suppress(V.ravel(), rel, k, fixed.ravel())
+    if len(exposed_cells(V.ravel(), hidden, rel)):
+        raise RuntimeError("disclosure check failed: a suppressed cell can be worked out; nothing published")
+    hidden = hidden.reshape(U, T, M)
 
     rows = []
     for u, (kind, code) in enumerate(units):

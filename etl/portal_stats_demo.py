@@ -4,7 +4,7 @@ Loaded only while no real statistics are loaded; a re-run replaces the previous 
 """
 import os
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from . import config, demo_stats, portal_stats
 from .provenance import LoadResult

@@ -3,7 +3,6 @@ PNG, and compared with what the dashboard shows for the same date."""
 import os
 import shutil
 import subprocess
-from datetime import date
 
 import pytest
 from pypdf import PdfReader

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from etl import __main__ as cli
 from etl import portal_stats
 from etl.disclosure import Relations, exposed_cells, suppress
 from etl.jobs import run_jobs, run_load
 from etl.readers import sha256_of
-from etl.schema import portal_stat, stat_load
 from etl.stats_format import BREAKDOWNS, MEASURES
 
 from .conftest import FIXTURES, snapshot
