@@ -37,6 +37,7 @@ IDENTIFYING = {  # checked in this order
 }
 # A report reference is opaque: 1 to 64 bytes without the characters that web, e-mail or IP addresses need.
 REF_FORBIDDEN = ["@", ".", ":", "/", "\\", " ", ",", ";", "?", "=", "&", "%", "#", "\t"]
+CODED = ["portal", "received_date", "outcome"] + ACTIONED_DETAIL
 REASONS = ["", "invalid report reference", "unknown portal", "invalid or missing date", "date in the future",
            "date before the portal's launch", "invalid outcome", "actioned report with a missing or invalid detail code",
            "detail codes on a report that was not actioned", "report reference repeated in this file",
@@ -267,10 +268,14 @@ class ReportScanner:
         """The file in chunks from polars' streaming reader (parallel parsing, bounded buffers)."""
         self._check_last_line()
         schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
+        ref = pl.col("report_ref")
+        derived = [pl.col(c).to_physical().cast(pl.Int64).fill_null(-1).alias(f"_id_{c}") for c in CODED] + [
+            ref.hash().alias("_h"), ref.str.len_bytes().fill_null(0).alias("_len"),
+            ref.str.contains_any(REF_FORBIDDEN).fill_null(False).alias("_odd")]
         line = 2
-        try:
+        try:  # the derived columns are computed by the streaming engine, in parallel with parsing
             for df in pl.scan_csv(self.path, schema=schema, low_memory=True, raise_if_empty=True) \
-                    .collect_batches(chunk_size=CHUNK_ROWS):
+                    .with_columns(derived).collect_batches(chunk_size=CHUNK_ROWS):
                 line += df.height
                 yield df
         except pl.exceptions.NoDataError:
@@ -292,25 +297,21 @@ class ReportScanner:
 
     def classify(self, df: pl.DataFrame, offset: int):
         n, net, path = df.height, self.net, self.path
-        cats = ["portal", "received_date", "outcome"] + ACTIONED_DETAIL
-        ref = pl.col("report_ref")
-        phys = df.select(*[pl.col(c).to_physical().cast(pl.Int64).fill_null(-1) for c in cats],
-                         ref.hash().alias("_h"), ref.str.len_bytes().fill_null(0).alias("_len"),
-                         ref.str.contains_any(REF_FORBIDDEN).fill_null(False).alias("_odd"))
-        odd = phys["_odd"].to_numpy()
-        ref_len = phys["_len"].to_numpy()
+        cats = CODED
+        odd = df["_odd"].to_numpy()
+        ref_len = df["_len"].to_numpy()
         for i in np.nonzero(odd)[0][:1000]:
             what = looks_identifying(df["report_ref"][int(i)])
             if what:
                 raise InputError(path, f"a report reference looks like {what}; the whole file is refused and "
                                        f"nothing of it was loaded", offset + int(i) + 2, "report_ref")
         maps = {"portal": lambda v: net.index.get(v, -1), "received_date": _date_days, **self.code_maps}
-        ids = {c: phys[c].to_numpy() for c in cats}
+        ids = {c: df[f"_id_{c}"].to_numpy() for c in cats}
         code = {c: self.categories.codes(df, c, ids[c], maps[c], c, offset) for c in cats}
         p, days = code["portal"], code["received_date"]
         mi = self.categories.codes(df, "received_date", ids["received_date"], _month_of, "_month", offset)
         codes = code
-        h = phys["_h"].to_numpy()
+        h = df["_h"].to_numpy()
         launch = np.where(p >= 0, net.launch_day[np.maximum(p, 0)], 0)
         actioned = codes["outcome"] == 0
         detail_bad = np.zeros(n, dtype=bool)
@@ -341,8 +342,8 @@ class ReportScanner:
 def reject(rejects: "RejectsWriter", df: pl.DataFrame, rows: np.ndarray, offset: int, reasons) -> None:
     if len(rows) == 0:
         return
-    rejects.write(df[rows].with_columns(pl.all().cast(pl.String)).select(
-        pl.Series("line", rows + offset + 2), pl.Series("reason", list(reasons)), *df.columns))
+    rejects.write(df[rows].select(rejects.columns).with_columns(pl.all().cast(pl.String)).select(
+        pl.Series("line", rows + offset + 2), pl.Series("reason", list(reasons)), *rejects.columns))
 
 
 def scan_reports(path: Path, header: list[str], net: Network, prior: np.ndarray, today: date,
