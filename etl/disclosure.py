@@ -4,7 +4,7 @@ suppression so that no suppressed cell can be worked out from a total and its ot
 Cells live in one array V[unit, period, measure]. A relation says total = sum(parts) (a breakdown of a
 measure, a year and its months, a region and its portals, the network and its regions). A suppressed
 cell is safe from one relation when at least two of its cells are hidden; the loop hides more cells
-(the smallest non-zero visible part, else the smallest part, else the total) until every relation
+(the smallest non-zero visible part, else the total: a zero protects nothing) until every relation
 with a hidden cell hides at least two, across all relations at once.
 """
 from dataclasses import dataclass
@@ -59,7 +59,7 @@ def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray
                 continue
             p = parts[exposed]
             v = values[p].astype(np.float64)
-            score = np.where(hidden[p] | fixed[p], np.inf, np.where(v > 0, v, 1e18))
+            score = np.where(hidden[p] | fixed[p] | (v == 0), np.inf, v)  # zero cells protect nothing
             best = np.argmin(score, axis=1)
             has_part = np.isfinite(score[np.arange(len(exposed)), best])
             hidden[p[np.arange(len(exposed)), best][has_part]] = True
