@@ -387,6 +387,11 @@ def main(argv=None) -> int:
                 return 1
             docs = [round_briefing(engine, args.round, args.as_of)]
         elif args.funder:
+            known = sorted({reading.funder_group(f) for f in reading.portals(engine)["funders"]} - {
+                reading.funder_group(None)})
+            if args.funder not in known:
+                print(f"unknown funder {args.funder!r}; funders: {'; '.join(known)}", file=sys.stderr)
+                return 1
             docs = [funder_briefing(engine, args.funder, args.start, args.end, args.as_of, render)]
         else:
             codes = party_codes(engine, args.as_of) if args.all_parties else [c.upper() for c in args.country]

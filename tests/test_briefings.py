@@ -101,5 +101,8 @@ def test_round_and_funder_briefings(db, tmp_path):
 def test_bad_requests_are_refused(db, tmp_path, capsys):
     assert cli.main(["briefing", "--country", "ZZZ", "--out", str(tmp_path)]) == 1
     assert cli.main(["briefing", "--round", "R9", "--out", str(tmp_path)]) == 1
+    assert cli.main(["briefing", "--funder", "Nobody", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "unknown country code(s): ZZZ" in err and "unknown round 'R9'" in err
+    assert "unknown funder 'Nobody'; funders:" in err and "Fund to End Violence Against Children" in err
+    assert not list(tmp_path.glob("*.pdf"))
