@@ -157,9 +157,8 @@ def create_views(conn) -> None:
         conn.execute(text(sql))
 
 
-def status_on_query(treaty_num_param: bool = True):
+def status_on_query():
     """v_treaty_status for any date: bind :as_of (a date) and :treaty_num."""
     from sqlalchemy import Date, Integer, bindparam
-    sql = treaty_status_select(":as_of") + (" WHERE d.treaty_num = :treaty_num" if treaty_num_param else "")
-    params = [bindparam("as_of", type_=Date)] + ([bindparam("treaty_num", type_=Integer)] if treaty_num_param else [])
-    return text(sql + " ORDER BY c.name_en").bindparams(*params)
+    sql = treaty_status_select(":as_of") + " WHERE d.treaty_num = :treaty_num ORDER BY c.name_en"
+    return text(sql).bindparams(bindparam("as_of", type_=Date), bindparam("treaty_num", type_=Integer))

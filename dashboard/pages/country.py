@@ -34,8 +34,7 @@ def retrieved(job: str) -> str:
     return str(loads.loc[job, "retrieved_at"]) if job in loads.index else t("unknown")
 
 
-def event_rows(code: str) -> pd.DataFrame:
-    ev = queries.treaty_events(code)
+def event_rows(ev: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in ev.itertuples():
         shown = format_period(Period(r.date_from, r.date_to, r.date_precision)) if r.date_to else t("unknown")
@@ -69,9 +68,9 @@ for col, code in zip(st.columns(len(chosen)), chosen):
             st.markdown(t("country.status_today", status=t(f"status.{rec['status']}")))
             st.write(f"{t('col.signature')}: {event_date(rec, 'signature')} · {t('col.deposit')}: "
                      f"{event_date(rec, 'deposit')} · {t('col.eif')}: {event_date(rec, 'eif')}")
-            events = event_rows(code)
-            dated = queries.treaty_events(code)
-            dated = dated[dated["is_selected"] == 1].assign(
+            all_events = queries.treaty_events(code)
+            events = event_rows(all_events)
+            dated = all_events[all_events["is_selected"] == 1].assign(
                 label=lambda d: [t(f"event.{e}") for e in d["event_type"]],
                 hover=lambda d: [f"{t(f'event.{e}')}: {format_period(Period(a, b, p)) if b else t('unknown')} "
                                  f"({t(f'basis.{s}')}, {c})" for e, a, b, p, s, c in
