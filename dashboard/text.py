@@ -98,9 +98,11 @@ TEXT = {
                               "happened. Derived dates are labelled; unknown dates stay unknown.",
         "method.stats": "Portal statistics: definitions", "method.suppression": "Disclosure control",
         "method.suppression_text": "Counts from 1 to {k_minus} are suppressed (k = {k}). Secondary suppression hides "
-                                   "further cells so that no hidden cell can be worked out from a published total "
-                                   "and its other parts (outcomes = received; each breakdown = actioned; months = "
-                                   "year; portals = region; regions = network). Suppressed cells are shown as "
+                                   "further cells so that no hidden cell can be worked out from the published totals "
+                                   "and parts (outcomes = received; each breakdown = actioned; months = year; "
+                                   "portals = region; regions = network), even by solving all of them at once as "
+                                   "one system of equations: an audit checks that before anything is published. "
+                                   "Suppressed cells are shown as "
                                    "suppressed, never as zero. {hidden:,} of {cells:,} published cells are suppressed.",
         "method.no_stats": "No portal statistics are loaded.",
         "method.gaps": "Known gaps and conflicts in the reference data",
@@ -119,7 +121,8 @@ TEXT = {
         "brief.event": "Event", "brief.date": "Date", "brief.basis": "Basis", "brief.shown": "Shown",
         "brief.source": "Source", "brief.year": "Year", "brief.suppressed": "suppressed",
         "brief.suppression": "Counts from 1 to k-1 (k = {k}) are suppressed, and further cells so that none can be "
-                             "worked out from a total and its other parts. Suppressed values are marked, never zero.",
+                             "worked out from the published totals and parts, even all solved together. Suppressed values are "
+                             "marked, never zero.",
         "brief.sources": "Sources and loads", "brief.launched": "Launched", "brief.reports": "Reports",
         "brief.adopted": "Adopted", "brief.covered_count": "Parties covered", "brief.round_parties": "Parties",
         "brief.unknown_note": "'unknown' means the sources read do not say; it never means 'no'.",

@@ -1,15 +1,18 @@
 """Disclosure control for published counts: primary suppression of small counts and secondary
-suppression so that no suppressed cell can be worked out from a total and its other parts.
+suppression so that no suppressed cell can be worked out from the published totals and parts.
 
 Cells live in one array V[unit, period, measure]. A relation says total = sum(parts) (a breakdown of a
-measure, a year and its months, a region and its portals, the network and its regions). A suppressed
-cell is safe from one relation when at least two of its cells are hidden; the loop hides more cells
-(the smallest non-zero visible part, else the total: a zero protects nothing) until every relation
-with a hidden cell hides at least two, across all relations at once.
+measure, a year and its months, a region and its portals, the network and its regions). Two steps,
+repeated until both hold:
+1. every relation with a hidden cell hides at least two (the smallest non-zero visible part, else the
+   total, is hidden next: a zero protects nothing), across all relations at once;
+2. an audit solves every published sum at once as one linear system, as a determined attacker would,
+   and finds the hidden cells it pins down; each gets one more hidden neighbour in one of its relations.
 """
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 
 @dataclass
@@ -50,6 +53,19 @@ def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray
     """
     fixed = close_known(np.zeros(len(values), dtype=bool) if fixed is None else fixed.copy(), relations)
     hidden = (values >= 1) & (values < k) & ~fixed
+    tries: dict[int, int] = {}
+    for _ in range(max_rounds):
+        hidden = _protect_in_each_relation(values, relations, fixed, hidden, max_rounds)
+        pinned = determined_cells(hidden, relations)
+        if len(pinned) == 0:
+            return hidden
+        hidden = _hide_a_neighbour(values, relations, fixed, hidden, pinned, tries)
+    raise RuntimeError("secondary suppression did not settle")
+
+
+def _protect_in_each_relation(values, relations: Relations, fixed, hidden, max_rounds: int) -> np.ndarray:
+    """Step 1: hide cells until no relation has exactly one hidden cell."""
+    hidden = hidden.copy()
     for _ in range(max_rounds):
         changed = False
         for totals, parts in relations.groups.values():
@@ -71,6 +87,104 @@ def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray
         if not changed:
             return hidden
     raise RuntimeError("secondary suppression did not settle")
+
+
+def _hide_a_neighbour(values, relations: Relations, fixed, hidden, pinned: np.ndarray, tries: dict) -> np.ndarray:
+    """Step 2's repair: for each pinned cell, hide the nearest visible non-zero cell, searching its relations
+    first, then the relations of the hidden cells it shares a relation with, and so on. A cell pinned
+    again gets the smallest such cell in every relation searched, not just one."""
+    usable = ~hidden & ~fixed & (values > 0)
+    members = [np.concatenate([t[:, None], p], axis=1) for t, p in relations.groups.values()]
+    flat = np.concatenate([m.ravel() for m in members])
+    rel_id = np.concatenate([np.repeat(np.arange(len(m)) + sum(len(x) for x in members[:g]), m.shape[1])
+                             for g, m in enumerate(members)])
+    order = np.argsort(flat, kind="stable")
+    starts = np.searchsorted(flat[order], np.arange(len(values) + 1))
+    rows = [row for m in members for row in m]  # relation id -> its cells
+    before, hidden = hidden, hidden.copy()
+    for cell in pinned:
+        seen, frontier = {int(cell)}, [int(cell)]
+        while frontier:
+            near = {y for x in frontier for r in rel_id[order[starts[x]:starts[x + 1]]] for y in rows[r].tolist()}
+            by_relation = [[y for y in rows[r].tolist() if usable[y]] for x in frontier
+                           for r in rel_id[order[starts[x]:starts[x + 1]]]]
+            by_relation = [c for c in by_relation if c]
+            if by_relation:
+                tries[int(cell)] = tries.get(int(cell), 0) + 1
+                choices = by_relation if tries[int(cell)] > 1 else [[y for c in by_relation for y in c]]
+                for c in choices:
+                    best = min(c, key=lambda y: values[y])
+                    hidden[best], usable[best] = True, False
+                break
+            frontier = [y for y in near if hidden[y] and y not in seen]
+            seen.update(frontier)
+        # else: this round already hid every candidate near the cell; the next audit looks again
+    if not (hidden != before).any():
+        raise RuntimeError("a hidden cell can be worked out and no cell is left to protect it")
+    return hidden
+
+
+def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2, seed: int = 0) -> np.ndarray:
+    """Hidden cells an attacker pins down by solving every published sum at once as one linear system.
+
+    A hidden cell is safe when some change to the hidden cells leaves every published sum as it is; such
+    changes form the null space of the sums restricted to the hidden cells. Random vectors projected on
+    that null space (conjugate gradients on A·Aᵀ, Jacobi-preconditioned) move every safe cell; a cell no
+    projection moves is returned. Numerical error can only report a safe cell as pinned (one more cell
+    hidden), not the reverse: the projection must converge or this raises.
+    """
+    rows, cols, coef, m, cells = _hidden_system(hidden, relations)
+    n = len(cells)
+    if n == 0 or m == 0:
+        return cells
+    a = sparse.csr_matrix((coef, (rows, cols)), shape=(m, n))
+    at = a.T.tocsr()
+    diag = np.bincount(rows, minlength=m).astype(np.float64)[:, None]
+    r = np.random.default_rng(seed).standard_normal((n, vectors))
+    y = _solve_normal_equations(a.dot, at.dot, a @ r, diag)
+    moved = np.abs(r - at @ y).max(axis=1)
+    return cells[moved < 1e-6]
+
+
+def _solve_normal_equations(a, at, b: np.ndarray, diag: np.ndarray, tol: float = 1e-11,
+                            max_iter: int = 20_000) -> np.ndarray:
+    """Preconditioned conjugate gradients for (A·Aᵀ) y = b, column by column at once; b is in the range of
+    A, so the system is consistent."""
+    dot = lambda u, v: np.einsum("ij,ij->j", u, v)  # noqa: E731  (column-wise dot products)
+    y, res = np.zeros_like(b), b.copy()
+    z = res / diag
+    p, rz, target = z.copy(), dot(res, z), tol ** 2 * dot(b, b)
+    for _ in range(max_iter):
+        if (dot(res, res) <= target).all():
+            return y
+        mp = a(at(p))
+        alpha = rz / np.maximum(dot(p, mp), 1e-300)
+        y += alpha * p
+        res -= alpha * mp
+        z = res / diag
+        rz, rz_old = dot(res, z), rz
+        p = z + (rz / np.maximum(rz_old, 1e-300)) * p
+    raise RuntimeError("disclosure audit did not converge; nothing published")
+
+
+def _hidden_system(hidden: np.ndarray, relations: Relations):
+    """The relations that touch a hidden cell, over hidden cells only: sparse (row, column, ±1) entries."""
+    cells = np.nonzero(hidden)[0]
+    col_of = np.full(len(hidden), -1, dtype=np.int64)
+    col_of[cells] = np.arange(len(cells))
+    rows, cols, coef, m = [], [], [], 0
+    for totals, parts in relations.groups.values():
+        members = np.concatenate([totals[:, None], parts], axis=1)
+        sign = np.where(np.arange(members.shape[1]) == 0, 1.0, -1.0)
+        use = np.nonzero(hidden[members].any(axis=1))[0]
+        r, c = np.nonzero(hidden[members[use]])
+        rows.append(m + r)
+        cols.append(col_of[members[use][r, c]])
+        coef.append(sign[c])
+        m += len(use)
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), 0, cells
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), m, cells
 
 
 def close_known(known: np.ndarray, relations: Relations) -> np.ndarray:
