@@ -54,12 +54,14 @@ def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray
     fixed = close_known(np.zeros(len(values), dtype=bool) if fixed is None else fixed.copy(), relations)
     hidden = (values >= 1) & (values < k) & ~fixed
     tries: dict[int, int] = {}
+    index, warm = None, {}
     for _ in range(max_rounds):
         hidden = _protect_in_each_relation(values, relations, fixed, hidden, max_rounds)
-        pinned = determined_cells(hidden, relations)
+        pinned = determined_cells(hidden, relations, warm=warm)
         if len(pinned) == 0:
             return hidden
-        hidden = _hide_a_neighbour(values, relations, fixed, hidden, pinned, tries)
+        index = index or _RelationIndex(relations, len(values))
+        hidden = _hide_a_neighbour(values, index, fixed, hidden, pinned, tries)
     raise RuntimeError("secondary suppression did not settle")
 
 
@@ -89,26 +91,39 @@ def _protect_in_each_relation(values, relations: Relations, fixed, hidden, max_r
     raise RuntimeError("secondary suppression did not settle")
 
 
-def _hide_a_neighbour(values, relations: Relations, fixed, hidden, pinned: np.ndarray, tries: dict) -> np.ndarray:
+class _RelationIndex:
+    """Which relations each cell is in, and the cells of each relation (for the repair's search)."""
+
+    def __init__(self, relations: Relations, n_cells: int):
+        members = [np.concatenate([t[:, None], p], axis=1) for t, p in relations.groups.values()]
+        flat = np.concatenate([m.ravel() for m in members])
+        first = np.cumsum([0] + [len(m) for m in members])
+        rel_id = np.concatenate([np.repeat(np.arange(len(m)) + first[g], m.shape[1]) for g, m in enumerate(members)])
+        order = np.argsort(flat, kind="stable")
+        self._rel_of_cell, self._starts = rel_id[order], np.searchsorted(flat[order], np.arange(n_cells + 1))
+        self._members = members
+        self._first = first
+
+    def relations_of(self, cell: int) -> list[list[int]]:
+        out = []
+        for r in self._rel_of_cell[self._starts[cell]:self._starts[cell + 1]].tolist():
+            g = int(np.searchsorted(self._first, r, side="right")) - 1
+            out.append(self._members[g][r - self._first[g]].tolist())
+        return out
+
+
+def _hide_a_neighbour(values, index: _RelationIndex, fixed, hidden, pinned: np.ndarray, tries: dict) -> np.ndarray:
     """Step 2's repair: for each pinned cell, hide the nearest visible non-zero cell, searching its relations
     first, then the relations of the hidden cells it shares a relation with, and so on. A cell pinned
     again gets the smallest such cell in every relation searched, not just one."""
     usable = ~hidden & ~fixed & (values > 0)
-    members = [np.concatenate([t[:, None], p], axis=1) for t, p in relations.groups.values()]
-    flat = np.concatenate([m.ravel() for m in members])
-    rel_id = np.concatenate([np.repeat(np.arange(len(m)) + sum(len(x) for x in members[:g]), m.shape[1])
-                             for g, m in enumerate(members)])
-    order = np.argsort(flat, kind="stable")
-    starts = np.searchsorted(flat[order], np.arange(len(values) + 1))
-    rows = [row for m in members for row in m]  # relation id -> its cells
     before, hidden = hidden, hidden.copy()
     for cell in pinned:
         seen, frontier = {int(cell)}, [int(cell)]
         while frontier:
-            near = {y for x in frontier for r in rel_id[order[starts[x]:starts[x + 1]]] for y in rows[r].tolist()}
-            by_relation = [[y for y in rows[r].tolist() if usable[y]] for x in frontier
-                           for r in rel_id[order[starts[x]:starts[x + 1]]]]
-            by_relation = [c for c in by_relation if c]
+            related = [cells for x in frontier for cells in index.relations_of(x)]
+            near = {y for cells in related for y in cells}
+            by_relation = [c for c in ([y for y in cells if usable[y]] for cells in related) if c]
             if by_relation:
                 tries[int(cell)] = tries.get(int(cell), 0) + 1
                 choices = by_relation if tries[int(cell)] > 1 else [[y for c in by_relation for y in c]]
@@ -124,7 +139,8 @@ def _hide_a_neighbour(values, relations: Relations, fixed, hidden, pinned: np.nd
     return hidden
 
 
-def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2, seed: int = 0) -> np.ndarray:
+def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2, seed: int = 0,
+                     warm: dict | None = None) -> np.ndarray:
     """Hidden cells an attacker pins down by solving every published sum at once as one linear system.
 
     A hidden cell is safe when some change to the hidden cells leaves every published sum as it is; such
@@ -132,26 +148,36 @@ def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2,
     that null space (conjugate gradients on A·Aᵀ, Jacobi-preconditioned) move every safe cell; a cell no
     projection moves is returned. Numerical error can only report a safe cell as pinned (one more cell
     hidden), not the reverse: the projection must converge or this raises.
+
+    `warm` (a dict kept across calls by suppress) keeps each cell's random vector and the last solution, so
+    that the next round, a few more cells hidden, starts close to its answer.
     """
-    rows, cols, coef, m, cells = _hidden_system(hidden, relations)
-    n = len(cells)
+    rows, cols, coef, row_ids, cells = _hidden_system(hidden, relations)
+    n, m = len(cells), len(row_ids)
     if n == 0 or m == 0:
         return cells
+    if warm is None:
+        warm = {}
+    if "r" not in warm:
+        warm["r"] = np.random.default_rng(seed).standard_normal((len(hidden), vectors))
+        warm["y"] = np.zeros((sum(len(t) for t, _ in relations.groups.values()), vectors))
     a = sparse.csr_matrix((coef, (rows, cols)), shape=(m, n))
     at = a.T.tocsr()
     diag = np.bincount(rows, minlength=m).astype(np.float64)[:, None]
-    r = np.random.default_rng(seed).standard_normal((n, vectors))
-    y = _solve_normal_equations(a.dot, at.dot, a @ r, diag)
+    r = warm["r"][cells]
+    y = _solve_normal_equations(a.dot, at.dot, a @ r, diag, warm["y"][row_ids])
+    warm["y"][row_ids] = y
     moved = np.abs(r - at @ y).max(axis=1)
     return cells[moved < 1e-6]
 
 
-def _solve_normal_equations(a, at, b: np.ndarray, diag: np.ndarray, tol: float = 1e-11,
+def _solve_normal_equations(a, at, b: np.ndarray, diag: np.ndarray, start: np.ndarray, tol: float = 1e-11,
                             max_iter: int = 20_000) -> np.ndarray:
-    """Preconditioned conjugate gradients for (A·Aᵀ) y = b, column by column at once; b is in the range of
-    A, so the system is consistent."""
+    """Preconditioned conjugate gradients for (A·Aᵀ) y = b from `start`, column by column at once; b is in
+    the range of A, so the system is consistent."""
     dot = lambda u, v: np.einsum("ij,ij->j", u, v)  # noqa: E731  (column-wise dot products)
-    y, res = np.zeros_like(b), b.copy()
+    y = start.copy()
+    res = b - a(at(y))
     z = res / diag
     p, rz, target = z.copy(), dot(res, z), tol ** 2 * dot(b, b)
     for _ in range(max_iter):
@@ -172,7 +198,7 @@ def _hidden_system(hidden: np.ndarray, relations: Relations):
     cells = np.nonzero(hidden)[0]
     col_of = np.full(len(hidden), -1, dtype=np.int64)
     col_of[cells] = np.arange(len(cells))
-    rows, cols, coef, m = [], [], [], 0
+    rows, cols, coef, ids, m, first = [], [], [], [], 0, 0
     for totals, parts in relations.groups.values():
         members = np.concatenate([totals[:, None], parts], axis=1)
         sign = np.where(np.arange(members.shape[1]) == 0, 1.0, -1.0)
@@ -181,10 +207,11 @@ def _hidden_system(hidden: np.ndarray, relations: Relations):
         rows.append(m + r)
         cols.append(col_of[members[use][r, c]])
         coef.append(sign[c])
-        m += len(use)
+        ids.append(first + use)
+        m, first = m + len(use), first + len(totals)
     if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), 0, cells
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), m, cells
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64), cells
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), np.concatenate(ids), cells
 
 
 def close_known(known: np.ndarray, relations: Relations) -> np.ndarray:
