@@ -7,7 +7,7 @@ repeated until both hold:
 1. every relation with a hidden cell hides at least two (the smallest non-zero visible part, else the
    total, is hidden next: a zero protects nothing), across all relations at once;
 2. an audit solves every published sum at once as one linear system, as a determined attacker would,
-   and finds the hidden cells it pins down; each gets one more hidden neighbour in one of its relations.
+   and finds the hidden cells it pins down; each gets its nearest visible non-zero neighbour hidden.
 """
 from dataclasses import dataclass
 
@@ -42,6 +42,11 @@ class Relations:
             self.groups[k] = (np.concatenate([t, totals]), np.concatenate([p, parts]))
         else:
             self.groups[k] = (totals.astype(np.int64), parts.astype(np.int64))
+
+    def members(self) -> list[np.ndarray]:
+        """Per group, one row per relation: the total first, then its parts. Relation ids count through
+        the groups in this order."""
+        return [np.concatenate([t[:, None], p], axis=1) for t, p in self.groups.values()]
 
 
 def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray | None = None,
@@ -95,7 +100,7 @@ class _RelationIndex:
     """Which relations each cell is in, and the cells of each relation (for the repair's search)."""
 
     def __init__(self, relations: Relations, n_cells: int):
-        members = [np.concatenate([t[:, None], p], axis=1) for t, p in relations.groups.values()]
+        members = relations.members()
         flat = np.concatenate([m.ravel() for m in members])
         first = np.cumsum([0] + [len(m) for m in members])
         rel_id = np.concatenate([np.repeat(np.arange(len(m)) + first[g], m.shape[1]) for g, m in enumerate(members)])
@@ -199,8 +204,7 @@ def _hidden_system(hidden: np.ndarray, relations: Relations):
     col_of = np.full(len(hidden), -1, dtype=np.int64)
     col_of[cells] = np.arange(len(cells))
     rows, cols, coef, ids, m, first = [], [], [], [], 0, 0
-    for totals, parts in relations.groups.values():
-        members = np.concatenate([totals[:, None], parts], axis=1)
+    for members in relations.members():
         sign = np.where(np.arange(members.shape[1]) == 0, 1.0, -1.0)
         use = np.nonzero(hidden[members].any(axis=1))[0]
         r, c = np.nonzero(hidden[members[use]])
@@ -208,7 +212,7 @@ def _hidden_system(hidden: np.ndarray, relations: Relations):
         cols.append(col_of[members[use][r, c]])
         coef.append(sign[c])
         ids.append(first + use)
-        m, first = m + len(use), first + len(totals)
+        m, first = m + len(use), first + len(members)
     if not rows:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64), cells
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), np.concatenate(ids), cells
