@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 
 @dataclass
@@ -58,11 +59,14 @@ def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray
     """
     fixed = close_known(np.zeros(len(values), dtype=bool) if fixed is None else fixed.copy(), relations)
     hidden = (values >= 1) & (values < k) & ~fixed
+    safe = np.zeros(len(values), dtype=bool)  # hiding more never exposes a safe cell, so each is audited once
     tries: dict[int, int] = {}
     index, warm = None, {}
     for _ in range(max_rounds):
         hidden = _protect_in_each_relation(values, relations, fixed, hidden, max_rounds)
-        pinned = determined_cells(hidden, relations, warm=warm)
+        pinned = determined_cells(hidden, relations, warm=warm, around=hidden & ~safe)
+        safe = hidden.copy()
+        safe[pinned] = False
         if len(pinned) == 0:
             return hidden
         index = index or _RelationIndex(relations, len(values))
@@ -145,7 +149,7 @@ def _hide_a_neighbour(values, index: _RelationIndex, fixed, hidden, pinned: np.n
 
 
 def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2, seed: int = 0,
-                     warm: dict | None = None) -> np.ndarray:
+                     warm: dict | None = None, around: np.ndarray | None = None) -> np.ndarray:
     """Hidden cells an attacker pins down by solving every published sum at once as one linear system.
 
     A hidden cell is safe when some change to the hidden cells leaves every published sum as it is; such
@@ -154,12 +158,17 @@ def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2,
     projection moves is returned. Numerical error can only report a safe cell as pinned (one more cell
     hidden), not the reverse: the projection must converge or this raises.
 
-    `warm` (a dict kept across calls by suppress) keeps each cell's random vector and the last solution, so
-    that the next round, a few more cells hidden, starts close to its answer.
+    The system splits into independent blocks (hidden cells linked by shared sums); with `around`, only
+    the blocks holding one of those cells are solved. `warm` (a dict kept across calls by suppress) keeps
+    each cell's random vector and the last solution, so that a block solved again starts near its answer.
     """
     rows, cols, coef, row_ids, cells = _hidden_system(hidden, relations)
+    if len(cells) == 0 or len(row_ids) == 0:
+        return cells
+    if around is not None:
+        rows, cols, coef, row_ids, cells = _blocks_holding(rows, cols, coef, row_ids, cells, around[cells])
     n, m = len(cells), len(row_ids)
-    if n == 0 or m == 0:
+    if n == 0:
         return cells
     if warm is None:
         warm = {}
@@ -174,6 +183,20 @@ def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2,
     warm["y"][row_ids] = y
     moved = np.abs(r - at @ y).max(axis=1)
     return cells[moved < 1e-6]
+
+
+def _blocks_holding(rows, cols, coef, row_ids, cells, wanted: np.ndarray):
+    """The part of the system (rows and columns renumbered) in the blocks that hold a wanted column."""
+    m, n = len(row_ids), len(cells)
+    graph = sparse.csr_matrix((np.ones(len(rows)), (rows, cols + m)), shape=(m + n, m + n))
+    _, label = connected_components(graph, directed=False)
+    keep = np.zeros(label.max() + 1, dtype=bool)
+    keep[label[m:][wanted]] = True
+    keep_row, keep_col = keep[label[:m]], keep[label[m:]]
+    new_row = np.cumsum(keep_row) - 1
+    new_col = np.cumsum(keep_col) - 1
+    entry = keep_row[rows]
+    return new_row[rows[entry]], new_col[cols[entry]], coef[entry], row_ids[keep_row], cells[keep_col]
 
 
 def _solve_normal_equations(a, at, b: np.ndarray, diag: np.ndarray, start: np.ndarray, tol: float = 1e-11,
