@@ -1,5 +1,5 @@
 """Engine creation and schema set-up for SQLite (embedded default) and PostgreSQL."""
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, insert, inspect
 from sqlalchemy.engine import Engine
 
 from . import config
@@ -29,3 +29,25 @@ def ensure_schema(engine: Engine) -> None:
 
 def has_data(engine: Engine) -> bool:
     return inspect(engine).has_table("load_run")
+
+
+def insert_many(conn, table, columns: list[str], rows: list[tuple]) -> None:
+    """Insert many rows through the driver's executemany, values converted per column once.
+
+    SQLAlchemy's per-value handling of a list of dicts costs more than the insert itself for wide tables.
+    """
+    if not rows:
+        return
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=columns)
+    convert = [(i, f) for i, c in enumerate(columns) if (f := table.c[c].type.bind_processor(conn.dialect))]
+    if convert:
+        rows = [list(r) for r in rows]
+        for r in rows:
+            for i, f in convert:
+                r[i] = f(r[i])
+    if compiled.positional:
+        order = [columns.index(c) for c in compiled.positiontup]
+        params = [tuple(r[i] for i in order) for r in rows]
+    else:
+        params = [dict(zip(columns, r)) for r in rows]
+    conn.exec_driver_sql(str(compiled), params)

@@ -18,6 +18,7 @@ import polars as pl
 from sqlalchemy import delete, insert, select
 
 from . import config
+from .db import insert_many
 from .disclosure import Relations, exposed_cells, suppress
 from .errors import InputError
 from .provenance import LoadResult
@@ -94,12 +95,12 @@ def region_group(region: str | None) -> str:
 
 
 class Counts:
-    """Dense counters per portal x month for every published measure (one array per breakdown)."""
+    """Dense counters per portal x month for every published measure (one array per breakdown; received is
+    the sum of the outcomes)."""
 
     def __init__(self, n_portals: int):
         self.n = n_portals
         size = n_portals * N_MONTHS
-        self.received = np.zeros(size, dtype=np.int64)
         self.parts = {name: np.zeros(size * len(parts), dtype=np.int64) for name, (_, parts) in BREAKDOWNS.items()}
         self._values = None
 
@@ -108,17 +109,17 @@ class Counts:
         """[portal, month, measure] in MEASURES order (built on first use after counting)."""
         if self._values is None:
             size = self.n * N_MONTHS
-            cols = [self.received.reshape(size, 1)] + [self.parts[name].reshape(size, len(parts))
-                                                       for name, (_, parts) in BREAKDOWNS.items()]
-            self._values = np.concatenate(cols, axis=1).reshape(self.n, N_MONTHS, len(MEASURES))
+            cols = [self.parts[name].reshape(size, len(parts)) for name, (_, parts) in BREAKDOWNS.items()]
+            received = cols[0].sum(axis=1, keepdims=True)
+            self._values = np.concatenate([received] + cols, axis=1).reshape(self.n, N_MONTHS, len(MEASURES))
         return self._values
 
     def add_rows(self, p, mi, codes: dict, sign: int = 1):
         """Add report rows: p, mi (arrays) and the index of each coded field."""
         self._values = None
         size = self.n * N_MONTHS
-        cell = p.astype(np.int64) * N_MONTHS + mi
-        self.received += sign * np.bincount(cell, minlength=size)
+        add = np.add if sign > 0 else np.subtract
+        cell = p * N_MONTHS + mi
         outcome = codes["outcome"]
         detail = np.nonzero(outcome == OUTCOMES.index("actioned"))[0]
         detail_cell = cell[detail]
@@ -128,12 +129,11 @@ class Counts:
                 counts = np.bincount(cell * k + outcome, minlength=size * k)
             else:
                 counts = np.bincount(detail_cell * k + codes[name][detail], minlength=size * k)
-            self.parts[name] += sign * counts
+            add(self.parts[name], counts, out=self.parts[name])
 
     def set_values(self, values: np.ndarray) -> None:
         size = self.n * N_MONTHS
         flat = values.reshape(size, len(MEASURES))
-        self.received = flat[:, 0].copy()
         start = 1
         for name, (_, parts) in BREAKDOWNS.items():
             self.parts[name] = flat[:, start:start + len(parts)].copy().ravel()
@@ -168,51 +168,54 @@ def check_columns(path, header, required, optional):
         raise InputError(path, "a column name repeats", 1)
 
 
-class CategoryCodes:
-    """Turns categorical ids into codes, looking at each distinct string once.
+UNSEEN = -99
 
-    polars numbers the strings of all categorical columns in one growing mapping, so a batch only needs
-    its distinct values read when it holds an id not seen before (new dates, mostly).
+
+class CategoryCodes:
+    """Turns categorical ids into codes through lookup tables, reading each distinct string once.
+
+    polars numbers the strings of all categorical columns in one growing mapping. Each output keeps a
+    table from id to code (its last entry: an empty field, id -1); only ids a table has not seen yet are
+    read as strings, and that is where the privacy guard looks at them.
     """
 
-    def __init__(self, path):
-        self.path, self.strings, self.tables, self.mapped = path, {}, {}, {}
+    def __init__(self, path, outputs: dict):
+        """`outputs`: name -> (column, function from the column's string to the code)."""
+        self.path, self.outputs = path, outputs
+        self.tables = {name: np.array([mapping("")], dtype=np.int64) for name, (_, mapping) in outputs.items()}
 
-    def learn(self, df: pl.DataFrame, column: str, ids: np.ndarray, offset: int) -> None:
-        values = df.select(pl.col(column).unique()).to_series()
-        for pid, value in zip(values.to_physical().to_list(), values.cast(pl.String).to_list()):
-            if pid is None or pid in self.strings:
-                continue
-            what = looks_identifying(value) if value else None
+    def codes(self, df: pl.DataFrame, column: str, offset: int) -> dict[str, np.ndarray]:
+        ids = df[f"_id_{column}"].to_numpy()
+        names = [name for name, (c, _) in self.outputs.items() if c == column]
+        if int(ids.max(initial=-1)) >= len(self.tables[names[0]]) - 1:
+            for name in names:
+                self.tables[name] = _grown(self.tables[name], int(ids.max()) + 2)
+        first = self.tables[names[0]][ids]
+        unseen = np.nonzero(first == UNSEEN)[0]
+        if len(unseen):
+            self._learn(df, column, ids, unseen, names, offset)
+            first = self.tables[names[0]][ids]
+        return {name: first if i == 0 else self.tables[name][ids] for i, name in enumerate(names)}
+
+    def _learn(self, df, column: str, ids: np.ndarray, rows: np.ndarray, names: list, offset: int) -> None:
+        first_row = np.full(len(self.tables[names[0]]), -1, dtype=np.int64)
+        first_row[ids[rows][::-1]] = rows[::-1]  # the last write wins: each new id's first row
+        pids = np.nonzero(first_row >= 0)[0]
+        values = df[column].gather(first_row[pids]).cast(pl.String).to_list()
+        for pid, row, value in zip(pids.tolist(), first_row[pids].tolist(), values):
+            codes = [self.outputs[name][1](value) for name in names]
+            what = looks_identifying(value) if value and codes[0] < 0 else None  # a valid code or date identifies no one
             if what:
-                line = offset + int(np.argmax(ids == pid)) + 2
-                raise InputError(self.path, f"a value looks like {what}; the whole file is refused and nothing of "
-                                            f"it was loaded", line, column)
-            self.strings[pid] = value
+                raise InputError(self.path, f"a value looks like {what}; the whole file is refused and nothing "
+                                            f"of it was loaded", offset + row + 2, column)
+            for name, code in zip(names, codes):
+                self.tables[name][pid] = code
 
-    def _table(self, key: str, mapping) -> np.ndarray:
-        known = self.mapped.setdefault(key, {})
-        for pid, value in self.strings.items():
-            if pid not in known:
-                known[pid] = mapping(value)
-        table = np.full(max(self.strings, default=-1) + 2, -99, dtype=np.int64)
-        table[np.fromiter(known, dtype=np.int64, count=len(known))] = np.fromiter(known.values(), dtype=np.int64,
-                                                                                  count=len(known))
-        table[-1] = mapping("")  # id -1: an empty field
-        return table
 
-    def codes(self, df, column: str, ids: np.ndarray, mapping, key: str, offset: int) -> np.ndarray:
-        top = int(ids.max(initial=-1))
-        table = self.tables.get(key)
-        if table is None or top >= len(table) - 1:
-            table = self._table(key, mapping)
-        out = table[np.minimum(ids, len(table) - 2)] if top >= len(table) - 1 else table[ids]
-        if top >= len(table) - 1 or (out == -99).any():
-            self.learn(df, column, ids, offset)
-            table = self._table(key, mapping)
-            out = table[ids]
-        self.tables[key] = table
-        return out
+def _grown(table: np.ndarray, size: int) -> np.ndarray:
+    out = np.full(size, UNSEEN, dtype=np.int64)
+    out[:len(table) - 1], out[-1] = table[:-1], table[-1]
+    return out
 
 
 def _code_of(values):
@@ -251,27 +254,62 @@ class RejectsWriter:
         if self._fh:
             self._fh.close()
 
+    def discard(self):
+        """Forget what was written (the file is being read again from the start)."""
+        self.close()
+        self.path.unlink(missing_ok=True)
+        self.count, self._fh = 0, None
+
+
+class OutsideCodes(Exception):
+    """The quick read met a value that is not one of the codes: the file must be read the careful way."""
+
 
 class ReportScanner:
-    """Classifies chunks of a report-level export: every row gets a reason (0 = counted) and its codes."""
+    """Classifies chunks of a report-level export: every row gets a reason (0 = counted) and its codes.
 
-    def __init__(self, path: Path, header: list[str], net: Network, prior: np.ndarray, today: date):
-        self.path, self.header, self.net, self.prior = path, header, net, prior
+    Two ways to read a file, with the same result. The quick way reads each coded column as a polars Enum
+    of its codes, so the parser itself yields the codes; any other value stops it (OutsideCodes). The
+    careful way reads them as categories and looks at each distinct value once: the privacy guard runs on
+    it, and a row with an invalid code is rejected with its reason. Dates are read the careful way in both.
+    """
+
+    def __init__(self, path: Path, header: list[str], net: Network, prior: np.ndarray, today: date,
+                 careful: bool = False):
+        self.path, self.header, self.net, self.prior, self.careful = path, header, net, prior, careful
         self.today_days = (today - date(1970, 1, 1)).days
-        self.categories = CategoryCodes(path)
-        self.code_maps = {"outcome": _code_of(OUTCOMES), "media_type": _code_of(MEDIA),
-                          "severity": _code_of(SEVERITY), "youngest_age": _code_of(AGES),
-                          "self_generated": _code_of(SELF_GENERATED),
-                          "hosting_country": lambda v: net.host_codes.get(v, -1) if v else -2}
+        maps = {"portal": lambda v: net.index.get(v, -1), "received_date": _date_days,
+                "outcome": _code_of(OUTCOMES), "media_type": _code_of(MEDIA), "severity": _code_of(SEVERITY),
+                "youngest_age": _code_of(AGES), "self_generated": _code_of(SELF_GENERATED),
+                "hosting_country": lambda v: net.host_codes.get(v, -1) if v else -2}
+        self.careful_columns = CODED if careful else ["received_date"]
+        self.categories = CategoryCodes(path, {"_month": ("received_date", _month_of),
+                                               **{c: (c, maps[c]) for c in self.careful_columns}})
+        hosts = sorted(net.host_codes)
+        self.enums = {"portal": net.codes, "outcome": OUTCOMES, "media_type": MEDIA, "severity": SEVERITY,
+                      "youngest_age": AGES, "self_generated": SELF_GENERATED, "hosting_country": hosts,
+                      "demo": ["yes", "no"]}
+        self.host_group = np.array([net.host_codes[h] for h in hosts] + [-2])  # last: an empty field (id -1)
+        self.launch = np.append(net.launch_day, 0)  # by portal; last: no portal (-1)
 
     def batches(self):
         """The file in chunks from polars' streaming reader (parallel parsing, bounded buffers)."""
         self._check_last_line()
-        schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
         ref = pl.col("report_ref")
-        derived = [pl.col(c).to_physical().cast(pl.Int64).fill_null(-1).alias(f"_id_{c}") for c in CODED] + [
-            ref.hash().alias("_h"), ref.str.len_bytes().fill_null(0).alias("_len"),
-            ref.str.contains_any(REF_FORBIDDEN).fill_null(False).alias("_odd")]
+        length = ref.str.len_bytes().fill_null(0)
+        derived = [ref.hash().alias("_h"),
+                   (ref.str.contains_any(REF_FORBIDDEN).fill_null(False) | (length == 0) | (length > 64)).alias("_bad_ref")]
+        if self.careful:
+            schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
+            quick = []
+        else:
+            schema = {c: pl.Enum(self.enums[c]) if c in self.enums else pl.String if c == "report_ref"
+                      else pl.Categorical for c in self.header}
+            quick = [c for c in CODED if c in self.enums]
+        # Enum ids are positions in the code lists; an empty field is -2 (code lists) or -1 (category tables)
+        derived += [pl.col(c).to_physical().cast(pl.Int32).fill_null(-2 if c in quick and c != "hosting_country"
+                                                                         and c != "portal" else -1)
+                    .alias(f"_id_{c}") for c in CODED]
         line = 2
         try:  # the derived columns are computed by the streaming engine, in parallel with parsing
             for df in pl.scan_csv(self.path, schema=schema, low_memory=True, raise_if_empty=True) \
@@ -281,6 +319,8 @@ class ReportScanner:
         except pl.exceptions.NoDataError:
             raise InputError(self.path, "no data rows after the header") from None
         except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ShapeError) as exc:
+            if not self.careful:
+                raise OutsideCodes(str(exc)) from None
             raise _polars_error(self.path, exc, line) from None
 
     def _check_last_line(self) -> None:
@@ -295,45 +335,48 @@ class ReportScanner:
             raise InputError(self.path, f"truncated: the last line has {len(next(csv.reader([last]), []))} fields "
                                         f"where the header has {len(self.header)}")
 
+    def coded(self, df: pl.DataFrame, offset: int) -> dict:
+        """Every coded column as its position in its code list (-1 invalid, -2 empty), the day and the month."""
+        code = {}
+        for column in self.careful_columns:
+            code.update(self.categories.codes(df, column, offset))
+        if not self.careful:
+            code.update({c: df[f"_id_{c}"].to_numpy() for c in CODED if c not in code})
+            code["hosting_country"] = self.host_group[code["hosting_country"]]
+        return code
+
     def classify(self, df: pl.DataFrame, offset: int):
+        """Per row: reference hash, portal, month, the breakdown codes, and the reason it is rejected (None
+        when every row counts)."""
         n, net, path = df.height, self.net, self.path
-        cats = CODED
-        odd = df["_odd"].to_numpy()
-        ref_len = df["_len"].to_numpy()
-        for i in np.nonzero(odd)[0][:1000]:
-            what = looks_identifying(df["report_ref"][int(i)])
+        bad_ref = df["_bad_ref"].to_numpy()
+        for i in np.nonzero(bad_ref)[0][:1000]:
+            what = looks_identifying(df["report_ref"][int(i)] or "")
             if what:
                 raise InputError(path, f"a report reference looks like {what}; the whole file is refused and "
                                        f"nothing of it was loaded", offset + int(i) + 2, "report_ref")
-        maps = {"portal": lambda v: net.index.get(v, -1), "received_date": _date_days, **self.code_maps}
-        ids = {c: df[f"_id_{c}"].to_numpy() for c in cats}
-        code = {c: self.categories.codes(df, c, ids[c], maps[c], c, offset) for c in cats}
-        p, days = code["portal"], code["received_date"]
-        mi = self.categories.codes(df, "received_date", ids["received_date"], _month_of, "_month", offset)
-        codes = code
+        codes = self.coded(df, offset)
+        p, days, mi, outcome = codes["portal"], codes["received_date"], codes["_month"], codes["outcome"]
         h = df["_h"].to_numpy()
-        launch = np.where(p >= 0, net.launch_day[np.maximum(p, 0)], 0)
-        actioned = codes["outcome"] == 0
-        detail_bad = np.zeros(n, dtype=bool)
-        detail_present = np.zeros(n, dtype=bool)
-        for c in ACTIONED_DETAIL:
-            detail_bad |= codes[c] < 0
-            detail_present |= codes[c] != -2
+        actioned = outcome == 0
+        detail = [codes[c] for c in ACTIONED_DETAIL]
         checks = [
-            (odd | (ref_len == 0) | (ref_len > 64), R["invalid report reference"]),
+            (bad_ref, R["invalid report reference"]),
             (p < 0, R["unknown portal"]), (days < 0, R["invalid or missing date"]),
-            (days > self.today_days, R["date in the future"]), (days < launch, R["date before the portal's launch"]),
-            (codes["outcome"] < 0, R["invalid outcome"]),
-            (actioned & detail_bad, R["actioned report with a missing or invalid detail code"]),
-            (~actioned & detail_present, R["detail codes on a report that was not actioned"]),
+            (days > self.today_days, R["date in the future"]), (days < self.launch[p], R["date before the portal's launch"]),
+            (outcome < 0, R["invalid outcome"]),
+            (actioned & (np.minimum.reduce(detail) < 0), R["actioned report with a missing or invalid detail code"]),
+            (~actioned & (np.maximum.reduce(detail) != -2), R["detail codes on a report that was not actioned"]),
         ]
         if len(self.prior):
             pos = np.minimum(np.searchsorted(self.prior, h), len(self.prior) - 1)
             checks.append((self.prior[pos] == h, R["report reference already loaded"]))
-        reason = np.zeros(n, dtype=np.int64)
-        for mask, code in reversed(checks):  # the first failing check wins
-            reason[mask] = code
-        breakdown = {"outcome": codes["outcome"], "media": codes["media_type"], "severity": codes["severity"],
+        reason = None
+        if np.logical_or.reduce([mask for mask, _ in checks]).any():
+            reason = np.zeros(n, dtype=np.int64)
+            for mask, code in reversed(checks):  # the first failing check wins
+                reason[mask] = code
+        breakdown = {"outcome": outcome, "media": codes["media_type"], "severity": codes["severity"],
                      "age": codes["youngest_age"], "self_generated": codes["self_generated"],
                      "hosting": codes["hosting_country"]}
         return h, p, mi, breakdown, reason
@@ -348,17 +391,26 @@ def reject(rejects: "RejectsWriter", df: pl.DataFrame, rows: np.ndarray, offset:
 
 def scan_reports(path: Path, header: list[str], net: Network, prior: np.ndarray, today: date,
                  rejects: "RejectsWriter", progress=None):
-    """The streaming pass over a report-level export; returns counts, refs, rows in, demo flag."""
-    scanner = ReportScanner(path, header, net, prior, today)
-    counts = Counts(len(net.codes))
+    """The streaming pass over a report-level export; returns counts, refs, rows in, demo flag.
+
+    Read the quick way; a file with any value outside the codes is read again the careful way."""
+    try:
+        return _scan(ReportScanner(path, header, net, prior, today), rejects, progress)
+    except OutsideCodes:
+        rejects.discard()
+        return _scan(ReportScanner(path, header, net, prior, today, careful=True), rejects, progress)
+
+
+def _scan(scanner: ReportScanner, rejects: "RejectsWriter", progress=None):
+    counts = Counts(len(scanner.net.codes))
     hashes, rows_in, demo_values = [], 0, set()
     for df in scanner.batches():
         h, p, mi, bd, reason = scanner.classify(df, rows_in)
-        ok = reason == 0
-        if ok.all():
+        if reason is None:
             counts.add_rows(p, mi, bd)
             hashes.append(h)
         else:
+            ok = reason == 0
             bad = np.nonzero(~ok)[0]
             reject(rejects, df, bad, rows_in, np.array(REASONS, dtype=object)[reason[bad]])
             counts.add_rows(p[ok], mi[ok], {k: v[ok] for k, v in bd.items()})
@@ -368,11 +420,12 @@ def scan_reports(path: Path, header: list[str], net: Network, prior: np.ndarray,
         rows_in += df.height
         if progress:
             progress(rows_in)
+    path = scanner.path
     if rows_in == 0:
         raise InputError(path, "no data rows after the header")
     if demo_values - {"yes", "no"} or len(demo_values) > 1:
         raise InputError(path, f"column demo must be 'yes' on every row or 'no' on every row, found "
-                               f"{sorted(demo_values)}", column="demo")
+                               f"{sorted(map(str, demo_values))}", column="demo")
     removed, refs = drop_repeated(scanner, counts, hashes, rejects)
     return counts, refs, rows_in, removed, demo_values == {"yes"}
 
@@ -401,7 +454,7 @@ def drop_repeated(scanner: ReportScanner, counts: Counts, chunks: list, rejects:
     removed, offset = 0, 0
     for df in scanner.batches():
         h, p, mi, bd, reason = scanner.classify(df, offset)
-        again = (reason == 0) & np.isin(h, repeated)
+        again = np.isin(h, repeated) if reason is None else (reason == 0) & np.isin(h, repeated)
         rows = np.nonzero(again)[0]
         counts.add_rows(p[again], mi[again], {k: v[again] for k, v in bd.items()}, sign=-1)
         reject(rejects, df, rows, offset, [REASONS[R["report reference repeated in this file"]]] * len(rows))
@@ -556,11 +609,8 @@ def publish(conn, load_id: int, net: Network, folder: Path, k: int) -> str:
     if not use:
         return "no statistics loaded"
     counts = load_staged(folder, use, net)
-    cells, rows = build_publication(counts, net, k)
-    for r in rows:
-        r.update(is_demo=demo, load_id=load_id)
-    for start in range(0, len(rows), 5000):
-        conn.execute(insert(portal_stat), rows[start:start + 5000])
+    cells, columns, rows = build_publication(counts, net, k)
+    insert_many(conn, portal_stat, columns + ["is_demo", "load_id"], [r + (demo, load_id) for r in rows])
     conn.execute(insert(stat_publication).values(load_id=load_id, k=k, is_demo=demo,
                                                  loads=",".join(map(str, use)), cells=cells[0],
                                                  cells_suppressed=cells[1]))
@@ -572,7 +622,7 @@ def build_publication(counts: Counts, net: Network, k: int):
     """Portal, region and network rows by month and year, with disclosure control across all of them."""
     span = counts.months_with_data()
     if span is None:
-        return (0, 0), []
+        return (0, 0), [], []
     first, last = span
     months = list(range(first, last + 1))
     years = sorted({month_start(m).year for m in months})
@@ -626,19 +676,18 @@ def build_publication(counts: Counts, net: Network, k: int):
         raise RuntimeError("disclosure check failed: a suppressed cell can be worked out; nothing published")
     hidden = hidden.reshape(U, T, M)
 
-    rows = []
-    for u, (kind, code) in enumerate(units):
+    published = np.zeros((U, T), dtype=bool)  # a portal from its start month (and that month's year) on
+    for u in range(U):
         start = starts.get(u, first)
-        for t, (pk, pv) in enumerate(periods):
-            if pk == "month" and pv < start:
-                continue
-            if pk == "year" and pv < month_start(start).year:
-                continue
-            row = {"unit_kind": kind, "unit_code": code, "period_kind": pk,
-                   "period_start": month_start(pv) if pk == "month" else date(pv, 1, 1)}
-            for j, m in enumerate(MEASURES):
-                row[m] = None if hidden[u, t, j] else int(V[u, t, j])
-                row[f"{m}_suppressed"] = int(hidden[u, t, j])
-            rows.append(row)
-    shown = sum(1 for _ in rows) * M
-    return (shown, int(sum(r[f"{m}_suppressed"] for r in rows for m in MEASURES))), rows
+        published[u] = [pv >= start if pk == "month" else pv >= month_start(start).year for pk, pv in periods]
+    uu, tt = np.nonzero(published)
+    shown, flags = V[uu, tt].astype(object), hidden[uu, tt]
+    shown[flags] = None
+    measures = np.stack([shown, flags.astype(np.int64).astype(object)], axis=2).reshape(len(uu), 2 * M).tolist()
+    keys = [(units[u][0], units[u][1], periods[t][0],
+             month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1))
+            for u, t in zip(uu.tolist(), tt.tolist())]
+    columns = ["unit_kind", "unit_code", "period_kind", "period_start"] + [
+        c for m in MEASURES for c in (m, f"{m}_suppressed")]
+    rows = [key + tuple(values) for key, values in zip(keys, measures)]
+    return (int(flags.size), int(flags.sum())), columns, rows

@@ -325,3 +325,70 @@ def test_demo_data_is_the_same_on_every_backend(built, tmp_path):
             demo_stats.generate(conn, 5, 3000, out, end=date(2024, 12, 31))
         digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+def _demo_with_problems(engine, tmp_path, extra: list[str] = ()) -> Path:
+    """A generated export with rows the quick reading itself rejects, spread over several batches."""
+    from etl import demo_stats
+    path = tmp_path / "demo.csv"
+    with engine.connect() as conn:
+        demo_stats.generate(conn, 9, 3000, path, end=date(2024, 12, 31))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = ["X1,MAR,2015-01-01,not_actioned,,,,,,yes",              # before the portal's launch
+                "X2,MUS,2030-01-01,not_actioned,,,,,,yes",              # in the future
+                "X3,MUS,2024-01-01,not_actioned,image,,,,,yes",         # detail on a report not actioned
+                "X4,MUS,2024-01-01,actioned,image,A,3-6,no,,yes",       # actioned without hosting
+                lines[5]]                                               # a repeated reference
+    lines[1000:1000] = problems[:2]
+    lines[2000:2000] = problems[2:]
+    path.write_text("\n".join(lines + list(extra)) + "\n", encoding="utf-8")
+    return path
+
+
+def _scan_both_ways(engine, path, tmp_path):
+    with engine.connect() as conn:
+        net = portal_stats.Network(conn)
+    header = portal_stats.read_header(path)
+    out = {}
+    for careful in (False, True):
+        rejects = portal_stats.RejectsWriter(tmp_path / f"rejects-{careful}.csv", header)
+        scanner = portal_stats.ReportScanner(path, header, net, np.empty(0, np.uint64), TODAY, careful=careful)
+        counts, refs, rows_in, repeated, demo = portal_stats._scan(scanner, rejects)
+        rejects.close()
+        out[careful] = (counts.values, refs, rows_in, repeated, demo, rejects.path.read_text(encoding="utf-8"))
+    return out
+
+
+def test_quick_and_careful_reading_agree(built, tmp_path, monkeypatch):
+    monkeypatch.setattr(portal_stats, "CHUNK_ROWS", 500)
+    path = _demo_with_problems(built, tmp_path)
+    quick, careful = _scan_both_ways(built, path, tmp_path).values()
+    assert np.array_equal(quick[0], careful[0]) and np.array_equal(quick[1], careful[1])
+    assert quick[2:5] == careful[2:5] == (3005, 2, True)
+    assert quick[5] == careful[5]
+    reasons = [r["reason"] for r in csv.DictReader(quick[5].splitlines())]
+    assert sorted(reasons) == sorted(["date before the portal's launch", "date in the future",
+                                      "detail codes on a report that was not actioned",
+                                      "actioned report with a missing or invalid detail code"]
+                                     + ["report reference repeated in this file"] * 2)
+
+
+def test_a_value_outside_the_codes_reads_the_file_again_carefully(built, tmp_path, monkeypatch):
+    """The quick reading stops at a value outside the codes (here in the last batch, after it has written
+    rejects); the careful reading starts again: every rejected row is in the rejects file once."""
+    monkeypatch.setattr(portal_stats, "CHUNK_ROWS", 500)
+    readings = []
+    original = portal_stats.ReportScanner.__init__
+
+    def spy(self, *args, careful=False, **kwargs):
+        readings.append(careful)
+        original(self, *args, careful=careful, **kwargs)
+    monkeypatch.setattr(portal_stats.ReportScanner, "__init__", spy)
+    path = _demo_with_problems(built, tmp_path, ["X5,MUS,2024-02-01,maybe,,,,,,yes"])
+    report = load(built, path)
+    assert readings == [False, True]
+    assert (report.rows_in, report.rows_loaded, report.rows_rejected) == (3006, 2999, 7)
+    with open(report.rejects_file, encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh))
+    assert len(rejects) == len({r["line"] for r in rejects}) == 7
+    assert [r["report_ref"] for r in rejects if r["reason"] == "invalid outcome"] == ["X5"]
