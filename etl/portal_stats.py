@@ -8,6 +8,7 @@ catch a report loaded twice) are kept in a staging folder outside the database.
 """
 import csv
 import hashlib
+import io
 import os
 import re
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, CONTINENT_TO_HOST,
 BASE_YEAR = 2000
 N_MONTHS = 12 * 60  # months from January 2000: room to 2059
 CHUNK_ROWS = 250_000
+PIECE_BYTES, PIECES_AHEAD = 16 << 20, 2  # the quick reading: pieces of the file, read ahead (ReportScanner._quick_batches)
 IDENTIFYING = {  # checked in this order
     "an e-mail address": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
     "an IP address": re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b|\b[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7}\b"),
@@ -293,7 +295,8 @@ class ReportScanner:
         self.launch = np.append(net.launch_day, 0)  # by portal; last: no portal (-1)
 
     def batches(self):
-        """The file in chunks from polars' streaming reader (parallel parsing, bounded buffers)."""
+        """The file in chunks of CHUNK_ROWS rows from polars' streaming reader (parallel parsing); the derived
+        columns are computed by the streaming engine too."""
         self._check_last_line()
         ref = pl.col("report_ref")
         length = ref.str.len_bytes().fill_null(0)
@@ -301,27 +304,50 @@ class ReportScanner:
                    (ref.str.contains_any(REF_FORBIDDEN).fill_null(False) | (length == 0) | (length > 64)).alias("_bad_ref")]
         if self.careful:
             schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
-            quick = []
         else:
             schema = {c: pl.Enum(self.enums[c]) if c in self.enums else pl.String if c == "report_ref"
                       else pl.Categorical for c in self.header}
-            quick = [c for c in CODED if c in self.enums]
-        # Enum ids are positions in the code lists; an empty field is -2 (code lists) or -1 (category tables)
-        derived += [pl.col(c).to_physical().cast(pl.Int32).fill_null(-2 if c in quick and c != "hosting_country"
-                                                                         and c != "portal" else -1)
-                    .alias(f"_id_{c}") for c in CODED]
+        # Enum ids are positions in the code lists; an empty field is -2, or -1 where a table maps the id
+        empty = {c: -1 if self.careful or c in ("portal", "received_date", "hosting_country") else -2 for c in CODED}
+        derived += [pl.col(c).to_physical().cast(pl.Int32).fill_null(empty[c]).alias(f"_id_{c}") for c in CODED]
+
+        def query(source, **options):
+            return pl.scan_csv(source, schema=schema, low_memory=True, **options).with_columns(derived) \
+                .collect_batches(chunk_size=CHUNK_ROWS)
+        if not self.careful:
+            yield from self._quick_batches(query)
+            return
         line = 2
-        try:  # the derived columns are computed by the streaming engine, in parallel with parsing
-            for df in pl.scan_csv(self.path, schema=schema, low_memory=True, raise_if_empty=True) \
-                    .with_columns(derived).collect_batches(chunk_size=CHUNK_ROWS):
+        try:
+            for df in query(self.path, raise_if_empty=True):
                 line += df.height
                 yield df
         except pl.exceptions.NoDataError:
             raise InputError(self.path, "no data rows after the header") from None
         except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ShapeError) as exc:
-            if not self.careful:
-                raise OutsideCodes(str(exc)) from None
             raise _polars_error(self.path, exc, line) from None
+
+    def _quick_batches(self, query):
+        """The file's data lines in pieces of PIECE_BYTES cut at line ends, each read by its own query, at most
+        PIECES_AHEAD pieces ahead of the one being counted: polars reads ahead as fast as it can, so one
+        query over the whole file would hold much of it in memory (577 MB against 435 MB at 10 million
+        rows, same speed). A quote character (a field that may span lines) or anything polars refuses
+        sends the file to the careful reading."""
+        try:
+            running = []
+            with open(self.path, "rb") as fh:
+                fh.readline()
+                while piece := fh.read(PIECE_BYTES):
+                    piece += fh.readline()
+                    if b'"' in piece:
+                        raise OutsideCodes("a quoted field")
+                    running.append(query(io.BytesIO(piece), has_header=False))
+                    if len(running) > PIECES_AHEAD:
+                        yield from running.pop(0)
+            for batches in running:
+                yield from batches
+        except pl.exceptions.PolarsError as exc:
+            raise OutsideCodes(str(exc)) from None
 
     def _check_last_line(self) -> None:
         """A file cut off mid-row is refused whole (the rows before it would otherwise load)."""

@@ -345,6 +345,17 @@ def _demo_with_problems(engine, tmp_path, extra: list[str] = ()) -> Path:
     return path
 
 
+def _spy_on_readings(monkeypatch) -> list:
+    readings = []
+    original = portal_stats.ReportScanner.__init__
+
+    def spy(self, *args, careful=False, **kwargs):
+        readings.append(careful)
+        original(self, *args, careful=careful, **kwargs)
+    monkeypatch.setattr(portal_stats.ReportScanner, "__init__", spy)
+    return readings
+
+
 def _scan_both_ways(engine, path, tmp_path):
     with engine.connect() as conn:
         net = portal_stats.Network(conn)
@@ -361,6 +372,7 @@ def _scan_both_ways(engine, path, tmp_path):
 
 def test_quick_and_careful_reading_agree(built, tmp_path, monkeypatch):
     monkeypatch.setattr(portal_stats, "CHUNK_ROWS", 500)
+    monkeypatch.setattr(portal_stats, "PIECE_BYTES", 20_000)  # about 400 lines: pieces cut mid-batch
     path = _demo_with_problems(built, tmp_path)
     quick, careful = _scan_both_ways(built, path, tmp_path).values()
     assert np.array_equal(quick[0], careful[0]) and np.array_equal(quick[1], careful[1])
@@ -392,3 +404,11 @@ def test_a_value_outside_the_codes_reads_the_file_again_carefully(built, tmp_pat
         rejects = list(csv.DictReader(fh))
     assert len(rejects) == len({r["line"] for r in rejects}) == 7
     assert [r["report_ref"] for r in rejects if r["reason"] == "invalid outcome"] == ["X5"]
+
+
+def test_a_quoted_field_is_read_the_careful_way(built, tmp_path, monkeypatch):
+    readings = _spy_on_readings(monkeypatch)
+    path = tmp_path / "quoted.csv"
+    path.write_text(MORE.read_text(encoding="utf-8").replace("R80002,", '"R80002",'), encoding="utf-8")
+    report = load(built, path)
+    assert readings == [False, True] and (report.rows_in, report.rows_loaded) == (3, 3)
