@@ -201,23 +201,25 @@ def _blocks_holding(rows, cols, coef, row_ids, cells, wanted: np.ndarray):
 
 def _solve_normal_equations(a, at, b: np.ndarray, diag: np.ndarray, start: np.ndarray, tol: float = 1e-11,
                             max_iter: int = 20_000) -> np.ndarray:
-    """Preconditioned conjugate gradients for (A·Aᵀ) y = b from `start`, column by column at once; b is in
-    the range of A, so the system is consistent."""
-    dot = lambda u, v: np.einsum("ij,ij->j", u, v)  # noqa: E731  (column-wise dot products)
-    y = start.copy()
-    res = b - a(at(y))
+    """Preconditioned conjugate gradients for (A·Aᵀ) y = b from `start`, every column of b at once; b is in
+    the range of A, so the system is consistent. Inside, one row per vector: contiguous products and dots
+    (a third of the time of column-wise ones here)."""
+    b, y, diag = b.T.copy(), start.T.copy(), diag.ravel()
+    normal = lambda v: np.stack([a(at(row)) for row in v])  # noqa: E731
+    dot = lambda u, v: np.einsum("ij,ij->i", u, v)  # noqa: E731
+    res = b - normal(y)
     z = res / diag
     p, rz, target = z.copy(), dot(res, z), tol ** 2 * dot(b, b)
     for _ in range(max_iter):
         if (dot(res, res) <= target).all():
-            return y
-        mp = a(at(p))
-        alpha = rz / np.maximum(dot(p, mp), 1e-300)
+            return y.T
+        mp = normal(p)
+        alpha = (rz / np.maximum(dot(p, mp), 1e-300))[:, None]
         y += alpha * p
         res -= alpha * mp
         z = res / diag
         rz, rz_old = dot(res, z), rz
-        p = z + (rz / np.maximum(rz_old, 1e-300)) * p
+        p = z + (rz / np.maximum(rz_old, 1e-300))[:, None] * p
     raise RuntimeError("disclosure audit did not converge; nothing published")
 
 
