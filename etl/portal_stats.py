@@ -12,6 +12,7 @@ import io
 import os
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -230,6 +231,7 @@ def _month_of(value: str | None) -> int:
     return month_index(date(1970, 1, 1) + timedelta(days=days)) if days >= 0 else -1
 
 
+@lru_cache(maxsize=1 << 16)  # the day and the month of each distinct date string are both looked up
 def _date_days(value: str | None) -> int:
     if not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return -1
@@ -310,6 +312,9 @@ class ReportScanner:
         # Enum ids are positions in the code lists; an empty field is -2, or -1 where a table maps the id
         empty = {c: -1 if self.careful or c in ("portal", "received_date", "hosting_country") else -2 for c in CODED}
         derived += [pl.col(c).to_physical().cast(pl.Int32).fill_null(empty[c]).alias(f"_id_{c}") for c in CODED]
+        if not self.careful:  # here an empty field is the only null: every other value is a code
+            derived += [pl.any_horizontal(pl.col(ACTIONED_DETAIL).is_null()).alias("_detail_missing"),
+                        pl.any_horizontal(pl.col(ACTIONED_DETAIL).is_not_null()).alias("_detail_present")]
 
         def query(source, **options):
             return pl.scan_csv(source, schema=schema, low_memory=True, **options).with_columns(derived) \
@@ -362,13 +367,19 @@ class ReportScanner:
                                         f"where the header has {len(self.header)}")
 
     def coded(self, df: pl.DataFrame, offset: int) -> dict:
-        """Every coded column as its position in its code list (-1 invalid, -2 empty), the day and the month."""
+        """Every coded column as its position in its code list (-1 invalid, -2 empty), the day and the month,
+        and whether any actioned-report detail is missing or present."""
         code = {}
         for column in self.careful_columns:
             code.update(self.categories.codes(df, column, offset))
-        if not self.careful:
+        if self.careful:
+            detail = [code[c] for c in ACTIONED_DETAIL]
+            code["_detail_missing"] = np.minimum.reduce(detail) < 0
+            code["_detail_present"] = np.maximum.reduce(detail) != -2
+        else:
             code.update({c: df[f"_id_{c}"].to_numpy() for c in CODED if c not in code})
             code["hosting_country"] = self.host_group[code["hosting_country"]]
+            code.update({c: df[c].to_numpy() for c in ("_detail_missing", "_detail_present")})
         return code
 
     def classify(self, df: pl.DataFrame, offset: int):
@@ -385,14 +396,13 @@ class ReportScanner:
         p, days, mi, outcome = codes["portal"], codes["received_date"], codes["_month"], codes["outcome"]
         h = df["_h"].to_numpy()
         actioned = outcome == 0
-        detail = [codes[c] for c in ACTIONED_DETAIL]
         checks = [
             (bad_ref, R["invalid report reference"]),
             (p < 0, R["unknown portal"]), (days < 0, R["invalid or missing date"]),
             (days > self.today_days, R["date in the future"]), (days < self.launch[p], R["date before the portal's launch"]),
             (outcome < 0, R["invalid outcome"]),
-            (actioned & (np.minimum.reduce(detail) < 0), R["actioned report with a missing or invalid detail code"]),
-            (~actioned & (np.maximum.reduce(detail) != -2), R["detail codes on a report that was not actioned"]),
+            (actioned & codes["_detail_missing"], R["actioned report with a missing or invalid detail code"]),
+            (~actioned & codes["_detail_present"], R["detail codes on a report that was not actioned"]),
         ]
         if len(self.prior):
             pos = np.minimum(np.searchsorted(self.prior, h), len(self.prior) - 1)
