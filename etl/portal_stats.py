@@ -439,18 +439,18 @@ def scan_reports(path: Path, header: list[str], net: Network, prior: np.ndarray,
 
 def _scan(scanner: ReportScanner, rejects: "RejectsWriter", progress=None):
     counts = Counts(len(scanner.net.codes))
-    hashes, rows_in, demo_values = [], 0, set()
+    hashes, rows_in, demo_values = ReferenceHashes(scanner.path, len(scanner.header)), 0, set()
     for df in scanner.batches():
         h, p, mi, bd, reason = scanner.classify(df, rows_in)
         if reason is None:
             counts.add_rows(p, mi, bd)
-            hashes.append(h)
+            hashes.add(h)
         else:
             ok = reason == 0
             bad = np.nonzero(~ok)[0]
             reject(rejects, df, bad, rows_in, np.array(REASONS, dtype=object)[reason[bad]])
             counts.add_rows(p[ok], mi[ok], {k: v[ok] for k, v in bd.items()})
-            hashes.append(h[ok])
+            hashes.add(h[ok])
         if "demo" in df.columns:
             demo_values |= set(df["demo"].unique().cast(pl.String).to_list())
         rows_in += df.height
@@ -473,17 +473,30 @@ def _polars_error(path, exc, line: int) -> InputError:
     return InputError(path, f"malformed or truncated CSV in the block from line {line} ({text})")
 
 
-def sorted_refs(chunks: list) -> np.ndarray:
-    """One sorted array of reference hashes, freeing the chunks as it goes (peak: twice the refs)."""
-    series = pl.Series("h", [], dtype=pl.UInt64)
-    while chunks:
-        series.append(pl.Series("h", chunks.pop(0)))
-    return series.sort().to_numpy()  # multi-threaded: 4x numpy's sort here
+class ReferenceHashes:
+    """The reference hashes of the counted rows in one buffer, sorted in place at the end (no second copy).
+
+    The buffer is sized for the most rows the file could hold (a row has at least one byte per column);
+    pages never written take no memory.
+    """
+
+    def __init__(self, path: Path, columns: int):
+        self.buffer = np.empty(path.stat().st_size // columns + 1, dtype=np.uint64)
+        self.n = 0
+
+    def add(self, h: np.ndarray) -> None:
+        self.buffer[self.n:self.n + len(h)] = h
+        self.n += len(h)
+
+    def sorted(self) -> np.ndarray:
+        out = self.buffer[:self.n]
+        out.sort()  # numpy's vectorised sort: 3x polars' multi-threaded one here, and in place
+        return out
 
 
-def drop_repeated(scanner: ReportScanner, counts: Counts, chunks: list, rejects: "RejectsWriter"):
+def drop_repeated(scanner: ReportScanner, counts: Counts, hashes: ReferenceHashes, rejects: "RejectsWriter"):
     """Take back out every counted row whose reference repeats within the file: a second pass, only then."""
-    order = sorted_refs(chunks)
+    order = hashes.sorted()
     repeated = np.unique(order[1:][order[1:] == order[:-1]])
     if len(repeated) == 0:
         return 0, order
@@ -576,7 +589,7 @@ def load_staged(folder: Path, load_ids, net: Network) -> Counts:
 
 def staged_refs(folder: Path, load_ids) -> np.ndarray:
     parts = [np.load(folder / f"refs-{lid}.npy") for lid in load_ids if (folder / f"refs-{lid}.npy").exists()]
-    return pl.Series(np.concatenate(parts)).sort().to_numpy() if parts else np.empty(0, np.uint64)
+    return np.sort(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
 
 
 def active_loads(conn, demo: bool | None = None) -> list[int]:
