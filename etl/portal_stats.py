@@ -61,6 +61,19 @@ def staging_dir(engine_url: str) -> Path:
     return path
 
 
+def check_hash_scheme(folder: Path) -> None:
+    """The staged reference hashes must come from the hash the import uses now: polars' hash is stable only
+    within one polars version, and under another a report loaded earlier would no longer be recognised."""
+    probe = ",".join(map(str, pl.Series(["R00001", "DEMO-0", "a-reference"]).hash().to_list()))
+    marker = folder / "hash-scheme.txt"
+    if not marker.exists():
+        marker.write_text(probe, encoding="utf-8")
+    elif marker.read_text(encoding="utf-8").strip() != probe:
+        raise InputError(marker, f"the report references staged here were hashed by another polars version "
+                                 f"(polars {pl.__version__} hashes differently), so reports loaded earlier would not "
+                                 f"be recognised; install the polars version in requirements.txt. Nothing was loaded")
+
+
 def month_index(d: date) -> int:
     return (d.year - BASE_YEAR) * 12 + d.month - 1
 
@@ -609,6 +622,7 @@ def load_file(conn, load_id: int, path: Path, today: date | None = None, k: int 
     path = Path(path)
     net = Network(conn)
     folder = staging_dir(conn.engine.url.render_as_string(hide_password=True))
+    check_hash_scheme(folder)
     header = read_header(path)
     kind = "summary" if "month" in header and "report_ref" not in header else "reports"
     rejects_path = config.rejects_dir() / f"portal-stats-{load_id}.csv"

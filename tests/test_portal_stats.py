@@ -223,6 +223,17 @@ def test_a_reference_from_an_earlier_file_is_rejected(built):
         assert [r["reason"] for r in csv.DictReader(fh)] == ["report reference already loaded"]
 
 
+def test_references_hashed_by_another_polars_version_are_refused(built):
+    load(built, REPORTS)
+    before = snapshot(built)
+    with built.connect() as conn:
+        folder = portal_stats.staging_dir(conn.engine.url.render_as_string(hide_password=True))
+    (folder / "hash-scheme.txt").write_text("1,2,3", encoding="utf-8")
+    report = load(built, MORE)
+    assert report.outcome == "failed" and "hashed by another polars version" in report.message
+    assert snapshot(built) == before
+
+
 def _variant(tmp_path, name, transform):
     text_ = REPORTS.read_text(encoding="utf-8")
     path = tmp_path / name
