@@ -163,8 +163,8 @@ def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2,
     each cell's random vector and the last solution, so that a block solved again starts near its answer.
     """
     rows, cols, coef, row_ids, cells = _hidden_system(hidden, relations)
-    if len(cells) == 0 or len(row_ids) == 0:
-        return cells
+    if len(row_ids) == 0:  # no published sum holds a hidden cell: none can be worked out
+        return cells[:0]
     if around is not None:
         rows, cols, coef, row_ids, cells = _blocks_holding(rows, cols, coef, row_ids, cells, around[cells])
     n, m = len(cells), len(row_ids)

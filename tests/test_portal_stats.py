@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from etl import __main__ as cli
 from etl import portal_stats
-from etl.disclosure import Relations, exposed_cells, suppress
+from etl.disclosure import Relations, determined_cells, exposed_cells, suppress
 from etl.jobs import run_jobs, run_load
 from etl.readers import sha256_of
 from etl.stats_format import BREAKDOWNS, MEASURES
@@ -194,6 +194,16 @@ def test_the_attack_finds_a_lone_suppressed_cell():
     assert list(exposed_cells(values, primary, rel)) == [1]
     full = suppress(values, rel, 10)
     assert full.sum() == 2 and recover_by_elimination(values, full, [(0, [1, 2])]) == []
+
+
+def test_the_audit_solves_only_the_blocks_asked_for():
+    """Two independent sums: 0 = 1 + 2 (one hidden part: pinned) and 3 = 4 + 5 (two hidden: safe); a cell
+    in no sum cannot be worked out."""
+    rel = Relations.build([(0, [1, 2]), (3, [4, 5])])
+    hidden = np.array([False, True, False, False, True, True, True])
+    assert list(determined_cells(hidden, rel)) == [1]
+    assert list(determined_cells(hidden, rel, around=np.isin(np.arange(7), [4]))) == []
+    assert list(determined_cells(hidden, rel, around=np.isin(np.arange(7), [1, 6]))) == [1]
 
 
 def test_summary_file(built):
