@@ -410,13 +410,8 @@ def test_a_value_outside_the_codes_reads_the_file_again_carefully(built, tmp_pat
     """The quick reading stops at a value outside the codes (here in the last batch, after it has written
     rejects); the careful reading starts again: every rejected row is in the rejects file once."""
     monkeypatch.setattr(portal_stats, "CHUNK_ROWS", 500)
-    readings = []
-    original = portal_stats.ReportScanner.__init__
-
-    def spy(self, *args, careful=False, **kwargs):
-        readings.append(careful)
-        original(self, *args, careful=careful, **kwargs)
-    monkeypatch.setattr(portal_stats.ReportScanner, "__init__", spy)
+    monkeypatch.setattr(portal_stats, "PIECE_BYTES", 20_000)
+    readings = _spy_on_readings(monkeypatch)
     path = _demo_with_problems(built, tmp_path, ["X5,MUS,2024-02-01,maybe,,,,,,yes"])
     report = load(built, path)
     assert readings == [False, True]
