@@ -32,9 +32,10 @@ def has_data(engine: Engine) -> bool:
 
 
 def insert_many(conn, table, columns: list[str], rows: list[tuple]) -> None:
-    """Insert many rows through the driver's executemany, values converted per column once.
+    """Insert many rows through the driver's executemany; each column's type converter is looked up once.
 
-    SQLAlchemy's per-value handling of a list of dicts costs more than the insert itself for wide tables.
+    SQLAlchemy's handling of a list of dicts costs more than the insert itself for a wide table
+    (portal_stat: 6,400 rows of 122 columns).
     """
     if not rows:
         return
