@@ -110,7 +110,7 @@ def main() -> None:
             print(f"   full import:           {best['seconds']:6.2f} s   peak {results[n][1]['max_rss_mb']:6.0f} MB   "
                   f"ratio {best['seconds'] / floor['seconds']:.2f}x best/best, {pairs[len(pairs) // 2]:.2f}x median "
                   f"of pairs   ({best['outcome']}, {best['rows_loaded']:,} rows loaded)")
-            print(f"   runs (floor / import s): " + ", ".join(f"{f['seconds']:.2f} / {m['seconds']:.2f}"
+            print("   runs (floor / import s): " + ", ".join(f"{f['seconds']:.2f} / {m['seconds']:.2f}"
                                                            for f, m in zip(floors, imports)))
         small, large = results[args.reports_small][1], results[args.reports][1]
         print(f"peak memory {args.reports_small:,} -> {args.reports:,} rows: {small['max_rss_mb']:.0f} MB -> "

@@ -398,7 +398,7 @@ class ReportScanner:
     def classify(self, df: pl.DataFrame, offset: int):
         """Per row: reference hash, portal, month, the breakdown codes, and the reason it is rejected (None
         when every row counts)."""
-        n, net, path = df.height, self.net, self.path
+        n, path = df.height, self.path
         bad_ref = df["_bad_ref"].to_numpy()
         for i in np.nonzero(bad_ref)[0][:1000]:
             what = looks_identifying(df["report_ref"][int(i)] or "")
