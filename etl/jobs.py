@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import coe, config, countries, figures, portal_stats_demo, portals, rounds, treaties
 from .db import ensure_schema
 from .errors import InputError
+from .lock import WarehouseBusy, warehouse_lock
 from .provenance import (LoadResult, code_fingerprint, describe_sources, finish_run, last_state, record_failure,
                          save_state, start_run)
 from .readers import sha256_of, write_rejects
@@ -34,7 +35,16 @@ class RunReport:
 
 def run_load(engine, job: str, paths: list[Path], loader: Callable[..., LoadResult], sha: str,
              state_key: str | None = None, retrieved=None) -> RunReport:
-    """Run `loader(conn, load_id)` in one transaction; on any error the database keeps what it had."""
+    """Run `loader(conn, load_id)` in one transaction, holding the warehouse; on any error the database keeps
+    what it had."""
+    try:
+        with warehouse_lock(engine):
+            return _run_load(engine, job, paths, loader, sha, state_key, retrieved)
+    except WarehouseBusy as exc:
+        return RunReport(job, "failed", message=str(exc))
+
+
+def _run_load(engine, job, paths, loader, sha, state_key, retrieved) -> RunReport:
     source, known_retrieved = describe_sources(paths)
     retrieved = retrieved or known_retrieved
     t0 = time.perf_counter()
@@ -95,8 +105,16 @@ def plan(names: list[str] | None) -> list[str]:
 def run_jobs(engine, names: list[str] | None = None, force: bool = False, data_dir: Path | None = None,
              out=sys.stderr) -> list[RunReport]:
     data_dir = data_dir or config.DATA_DIR
-    ensure_schema(engine)
     order = plan(names)
+    try:
+        with warehouse_lock(engine):
+            return _run_jobs(engine, order, force, data_dir, out)
+    except WarehouseBusy as exc:
+        return [RunReport(order[0], "failed", message=str(exc))]
+
+
+def _run_jobs(engine, order, force, data_dir, out) -> list[RunReport]:
+    ensure_schema(engine)
     reports = []
     for i, name in enumerate(order, 1):
         print(f"[{i}/{len(order)}] {name} ...", file=out, flush=True)
