@@ -59,11 +59,15 @@ def load_catalog(lang: str):
         return read_po(f, locale=lang, domain=DOMAIN)
 
 
-@functools.cache
-def translator(lang: str) -> NullTranslations:
+def translator(lang: str | None) -> NullTranslations:
     """The translation object of a language: .gettext, .ngettext, .pgettext, .npgettext. Cached per
-    language, immutable, shared safely between sessions; English returns the msgids themselves."""
-    lang = _lang(lang)
+    language ('fr-FR' and 'fr' share one), immutable, shared safely between sessions and threads;
+    English returns the msgids themselves; an unsupported language gets English."""
+    return _translator(_lang(lang))
+
+
+@functools.cache
+def _translator(lang: str) -> NullTranslations:
     if lang == "en":
         return NullTranslations()
     buf = io.BytesIO()
@@ -181,14 +185,22 @@ def format_number(value, lang: str, decimals: int | None = None) -> str:
     loc = _fmt_locale(lang)
     if decimals is None:
         return babel_numbers.format_decimal(value, locale=loc)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    pattern = _with_decimals(Locale.parse(loc).decimal_formats[None].pattern, decimals)
     return babel_numbers.format_decimal(value, format=pattern, locale=loc, decimal_quantization=True)
+
+
+def _with_decimals(pattern: str, decimals: int) -> str:
+    """A CLDR number pattern ('#,##0.###', '#,##0\u00a0%') with exactly `decimals` fraction digits."""
+    pattern = pattern.split(";")[0]
+    head = re.match(r"[^#0]*[#,0]*0", pattern).group(0)
+    tail = re.sub(r"^[.#0]*", "", pattern[len(head):])
+    return head + ("." + "0" * decimals if decimals else "") + tail
 
 
 def format_percent(ratio, lang: str, decimals: int = 0) -> str:
     """A ratio as a percentage: 0.46 -> 46% / 46 % (U+00A0 no-break space before % in French, as CLDR)."""
     loc = _fmt_locale(lang)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    pattern = _with_decimals(Locale.parse(loc).percent_formats[None].pattern, decimals)
     return babel_numbers.format_percent(ratio, format=pattern, locale=loc, decimal_quantization=True)
 
 
@@ -326,16 +338,91 @@ def plotly_locale_config(lang: str) -> dict:
 
 
 def localize_figure(fig, lang: str):
-    """Layout settings plotly's locale does not cover: number separators (layout.separators) for every
-    number plotly formats itself (ticks, hover with d3 formats). Returns the same figure."""
+    """Layout settings for the reader's convention: number separators (layout.separators, which win over the
+    locale's) for every number plotly formats, and axis numbers written out in full with grouped thousands
+    ("12 000", not plotly's SI "12k") where the chart set no format of its own. Returns the same figure."""
     fig.update_layout(separators=decimal_separators(lang))
+
+    def whole_numbers(axis):   # "5 000", not plotly's SI "5k", unless the chart chose its own format
+        if axis.exponentformat is None and axis.tickformat is None:
+            axis.update(exponentformat="none", separatethousands=True)
+    fig.for_each_xaxis(whole_numbers)
+    fig.for_each_yaxis(whole_numbers)
+    # plotly's default hover for dates ("Jan 1, 2011") keeps the English order in every locale
+    day_first = "%-d %B %Y"
+    for trace in fig.data:
+        for letter in ("x", "y"):
+            if _is_dates(getattr(trace, letter, None)):
+                name = getattr(trace, f"{letter}axis", None) or letter
+                axis = fig.layout[name.replace(letter, f"{letter}axis", 1)]
+                if axis.hoverformat is None:
+                    axis.hoverformat = day_first
+    return fig
+
+
+def _is_dates(values) -> bool:
+    """Whether a trace's x or y holds dates (date objects, numpy/pandas datetimes or ISO date strings)."""
+    if values is None:
+        return False
+    try:
+        first = next((v for v in values if v is not None), None)
+    except TypeError:
+        return False
+    if first is None:
+        return False
+    if isinstance(first, (date, datetime)) or type(first).__name__ in ("datetime64", "Timestamp"):
+        return True
+    return isinstance(first, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?([T ].*)?", first) is not None
+
+
+def date_ticks(fig, lang: str, max_ticks: int = 8):
+    """Fixed tick labels written by Babel on every date axis (tickvals/ticktext): 'janv. 2010', '2012'.
+    For static images, where plotly's locale cannot reach (kaleido 1.5 drops figure['config']); in the
+    browser prefer plotly_locale_config, whose ticks follow zooming. Returns the same figure."""
+    import math
+
+    import pandas as pd
+
+    found: dict[str, list] = {}
+    for trace in fig.data:
+        for letter in ("x", "y"):
+            values = getattr(trace, letter, None)
+            if _is_dates(values):
+                name = (getattr(trace, f"{letter}axis", None) or letter).replace(letter, f"{letter}axis", 1)
+                found.setdefault(name, []).extend(v for v in values if v is not None)
+    loc = _fmt_locale(lang)
+    for name, values in found.items():
+        axis = fig.layout[name]
+        if axis.tickvals is not None or axis.tickformat is not None:
+            continue
+        stamps = pd.to_datetime(pd.Series(values), errors="coerce").dropna()
+        if stamps.empty:
+            continue
+        first, last = stamps.min(), stamps.max()
+        months = (last.year - first.year) * 12 + last.month - first.month
+        if months >= 36:
+            step = max(1, math.ceil((last.year - first.year + 1) / max_ticks))
+            ticks = [date(y, 1, 1) for y in range(first.year + (first.month > 1 or first.day > 1), last.year + 1, step)]
+            text = [format_date(t, lang, "year") for t in ticks]
+        else:
+            step = next(s for s in (1, 2, 3, 6, 12) if months / s <= max_ticks)
+            ticks, m = [], first.year * 12 + first.month - 1
+            m += (-m) % step
+            while m <= last.year * 12 + last.month - 1:
+                t = date(m // 12, m % 12 + 1, 1)
+                if pd.Timestamp(t) >= first:
+                    ticks.append(t)
+                m += step
+            text = [babel_dates.format_skeleton("yMMM", t, locale=loc) for t in ticks]
+        axis.update(tickmode="array", tickvals=[t.isoformat() for t in ticks], ticktext=text)
     return fig
 
 
 def kaleido_spec(fig, lang: str, extra_config: Mapping | None = None) -> dict:
-    """A figure for kaleido.calc_fig_sync with the locale in its config (kaleido passes figure['config']
-    to Plotly.toImage): kaleido.calc_fig_sync(kaleido_spec(fig, 'fr'), opts={'format': 'png', ...})."""
-    spec = localize_figure(fig, lang).to_dict() if hasattr(fig, "to_dict") else dict(fig)
+    """A figure for kaleido in the reader's language: separators and whole numbers (localize_figure),
+    Babel-written date ticks (date_ticks), and the locale in figure['config'] for when kaleido passes it
+    on. kaleido.calc_fig_sync(kaleido_spec(fig, 'fr'), opts={'format': 'png', 'width': ..., ...})."""
+    spec = date_ticks(localize_figure(fig, lang), lang).to_dict()
     spec["config"] = {**plotly_locale_config(lang), **(extra_config or {})}
     return spec
 
