@@ -228,6 +228,7 @@ def _name_overrides() -> dict[tuple[str, str], str]:
         return {(r["code"], r["lang"]): r["name"] for r in csv.DictReader(f)}
 
 
+@functools.lru_cache(maxsize=4096)
 def country_name(code: str, lang: str) -> str:
     """The display name of a country or territory code (ISO alpha-3 or the project's X** codes).
     French: data/country_names_override.csv (Council of Europe usage), then data/territories.csv for
@@ -451,6 +452,46 @@ def extract_text_dict(fileobj, keywords, comment_tags, options):
                         yield value.lineno, "_", value.value, [f"text.py key: {key.value}"]
 
 
+def brace_fields(text: str) -> list[tuple]:
+    """The str.format fields of a message: [(name, format spec, conversion), ...], sorted."""
+    import string
+    try:
+        return sorted((name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text) if name is not None)
+    except ValueError as exc:     # an unbalanced brace is a placeholder problem too
+        return [("<invalid>", str(exc), None)]
+
+
+def percent_fields(text: str) -> list[str]:
+    """The %-format fields of a message ('%(name)s', '%d'), sorted."""
+    return sorted(re.findall(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]", text))
+
+
+def catalogue_problems(catalog) -> list[str]:
+    """What stops a catalogue from being complete and faithful: a message without translation (or
+    without every plural form the catalogue's Plural-Forms asks for), a fuzzy translation or header,
+    placeholders ({name}, %(name)s) that differ from the English, and Babel's own checks."""
+    problems = ["header is fuzzy"] if catalog.fuzzy else []
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = list(m.id) if m.pluralizable else [m.id]
+        strings = list(m.string) if m.pluralizable else [m.string]
+        if m.pluralizable and len(strings) != catalog.num_plurals:
+            problems.append(f"{m.id!r}: {len(strings)} plural forms, Plural-Forms asks for {catalog.num_plurals}")
+        if not all(s and s.strip() for s in strings):
+            problems.append(f"{m.id!r}: no translation")
+            continue
+        if m.fuzzy:
+            problems.append(f"{m.id!r}: fuzzy")
+        for s in strings:
+            for fields in (brace_fields, percent_fields):
+                if fields(s) not in [fields(i) for i in ids]:
+                    problems.append(f"{m.id!r}: placeholders {fields(s)} differ from {fields(ids[-1])}")
+    for m, errors in catalog.check():
+        problems += [f"{m.id!r}: {e}" for e in errors]
+    return problems
+
+
 def _pybabel(*args: str) -> int:
     from babel.messages.frontend import CommandLineInterface
 
@@ -467,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     command = args[0] if args else "help"
-    os.chdir(ROOT)
+    if command in ("extract", "update", "compile"):
+        os.chdir(ROOT)   # babel.cfg's patterns and the catalogue paths are relative to the project
     if command == "extract":
         keywords = [arg for k in KEYWORDS for arg in ("-k", k)]
         return _pybabel("extract", "-F", "babel.cfg", "--no-default-keywords", *keywords, "--add-comments=Translators:",
@@ -483,10 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "compile":   # optional: .mo files for outside tools; the app compiles in memory
         return _pybabel("compile", "-d", str(LOCALE_DIR.relative_to(ROOT)), "-D", DOMAIN, "--statistics")
     if command == "check":
-        problems = []
-        for lang in LANGUAGES[1:]:
-            for message, errors in load_catalog(lang).check():
-                problems += [f"{lang}: {message.id!r}: {e}" for e in errors]
+        problems = [f"{lang}: {p}" for lang in LANGUAGES[1:] for p in catalogue_problems(load_catalog(lang))]
         print("\n".join(problems) or "catalogues OK")
         return 1 if problems else 0
     print("usage: python -m dashboard.i18n extract|update|compile|check")
