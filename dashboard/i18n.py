@@ -39,6 +39,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}   # endonyms: never transl
 # Babel locale used for formatting: the Council of Europe writes British English ("25 October 2007").
 FORMAT_LOCALE = {"en": "en_GB", "fr": "fr_FR"}
 PRECISIONS = ("day", "month", "year")
+SESSION_KEY = "_i18n_lang"     # st.session_state: the language this session chose last
 
 
 def _lang(lang: str | None) -> str:
@@ -123,8 +124,8 @@ def page_language() -> str:
         browser = st.context.headers.get("Accept-Language") or st.context.locale
     except Exception:  # AppTest or bare mode: no request context
         browser = None
-    lang = language_from(st.query_params, browser, st.session_state.get("lang"))
-    st.session_state["lang"] = lang
+    lang = language_from(st.query_params, browser, st.session_state.get(SESSION_KEY))
+    st.session_state[SESSION_KEY] = lang
     if st.query_params.get("lang") != lang:
         st.query_params["lang"] = lang
     return lang
@@ -140,7 +141,7 @@ def language_switch(lang: str, where=None) -> str:
                                       format_func=LANGUAGE_NAMES.get, key="_lang_switch",
                                       label_visibility="collapsed")
     if chosen and chosen != lang:
-        st.session_state["lang"] = chosen
+        st.session_state[SESSION_KEY] = chosen
         st.query_params["lang"] = chosen
         st.rerun()
     return lang

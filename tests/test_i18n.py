@@ -201,7 +201,7 @@ def test_two_apptests_interleaved_each_keep_their_language():
         assert en.header[0].value == "Lanzarote Convention and IWF Reporting Portals"
         assert "25 octobre 2007" in fr.markdown[0].value and "25 October 2007" in en.markdown[0].value
         assert fr.caption[0].value == f"1{NNBSP}234{NNBSP}567" and en.caption[0].value == "1,234,567"
-    assert fr.session_state["lang"] == "fr" and en.session_state["lang"] == "en"
+    assert fr.session_state[i18n.SESSION_KEY] == "fr" and en.session_state[i18n.SESSION_KEY] == "en"
     assert fr.multiselect[0].options == ["Émirats arabes unis", "Espagne", "Kosovo", "Maroc", "Royaume-Uni",
                                          "Sainte-Hélène", "Türkiye"]
     # one click on the switch: the same session continues in English
