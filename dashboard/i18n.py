@@ -309,8 +309,7 @@ def plotly_locale(lang: str) -> dict:
     short_months = babel_dates.get_month_names("abbreviated", locale=loc)
     days = babel_dates.get_day_names("wide", locale=loc)      # Monday = 0 in Babel
     short_days = babel_dates.get_day_names("abbreviated", locale=loc)
-    sunday_first = [6, 0, 1, 2, 3, 4, 5]
-    day_month = "%-d %b" if lang == "fr" else "%-d %b"
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]       # plotly counts from Sunday
     return {
         "dictionary": _plotly_dictionary(lang),
         "format": {
@@ -323,7 +322,7 @@ def plotly_locale(lang: str) -> dict:
             "thousands": babel_numbers.get_group_symbol(loc),
             "year": "%Y",
             "month": "%b %Y",
-            "dayMonth": day_month,
+            "dayMonth": "%-d %b",
             "dayMonthYear": "%-d %b %Y",
         },
     }

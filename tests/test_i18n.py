@@ -4,6 +4,7 @@ translators never leak between sessions, and dates, numbers, country names, sort
 the French conventions (CLDR through Babel)."""
 import builtins
 import csv
+import io
 import re
 import threading
 from datetime import date
@@ -94,7 +95,7 @@ def test_french_plural_forms_are_babels():
 def test_ngettext_with_french_plural_rule():
     cat = Catalog(locale="fr")
     cat.add(("{n} state", "{n} states"), ("{n} État", "{n} États"))
-    buf = __import__("io").BytesIO()
+    buf = io.BytesIO()
     write_mo(buf, cat)
     buf.seek(0)
     tr = Translations(fp=buf)
