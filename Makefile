@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test
+.PHONY: setup run test messages
 
 setup: $(VENV)/.installed
 
@@ -18,3 +18,11 @@ run: setup
 
 test: setup
 	$(PY) -m pytest -q tests
+
+# Message catalogues (Babel): extract messages.pot from the code, merge it into each language's .po,
+# then check that every message is translated, none fuzzy, placeholders unchanged. Translators edit
+# dashboard/locale/<lang>/LC_MESSAGES/messages.po (Poedit, Weblate); the app compiles it in memory.
+messages: setup
+	$(PY) -m dashboard.i18n extract
+	$(PY) -m dashboard.i18n update
+	$(PY) -m dashboard.i18n check
