@@ -1,5 +1,6 @@
 """`python -m dashboard briefing`: the reading side's own command line (the ETL's no longer hands over)."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -51,3 +52,14 @@ def test_without_chromium_briefings_say_charts_are_missing(app_db, tmp_path, mon
     doc = briefings.build(briefings.warehouse.read_only_engine(app_db), "country", "GBR")
     assert ("note", briefings.NO_CHROMIUM) in doc.blocks
     assert not [b for b in doc.blocks if b[0] == "image"]
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="make not installed")
+def test_make_run_says_how_to_install_chromium_without_failing():
+    def check(browser):
+        return subprocess.run(["make", "-s", "check-chromium", f"CHROMIUM={browser}"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60, env={k: v for k, v in os.environ.items() if k != "BROWSER_PATH"})
+    missing = check("no-such-browser")
+    assert missing.returncode == 0
+    assert missing.stdout.count("\n") == 1 and "apt-get install chromium" in missing.stdout
+    assert check("sh").stdout == ""  # a browser that exists: nothing to say
