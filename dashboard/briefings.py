@@ -25,6 +25,7 @@ import pandas as pd
 
 from etl.config import ROOT
 from etl.dates import Period, format_period
+
 from . import charts, reading, warehouse
 from .formatting import event_date, portal_launch
 from .text import t
