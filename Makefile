@@ -1,8 +1,9 @@
 # Two commands for a newcomer: `make run` (set up, build the database, start the app) and `make test`.
 VENV ?= .venv
+CHROMIUM ?= chromium
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test messages
+.PHONY: setup run test messages check-chromium
 
 setup: $(VENV)/.installed
 
@@ -12,9 +13,15 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
-run: setup
+run: setup check-chromium
 	$(PY) -m etl run
 	$(VENV)/bin/streamlit run app.py
+
+# Briefing charts are drawn by kaleido driving Debian's Chromium. Without it the app still starts;
+# briefings come without charts and say so.
+check-chromium:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || [ -x "$$BROWSER_PATH" ] || \
+	  echo "note: $(CHROMIUM) not found: briefings will have no charts (install: sudo apt-get install chromium)"
 
 test: setup
 	$(PY) -m pytest -q tests

@@ -1,15 +1,26 @@
-"""Entry point: builds the navigation only; each page lives in dashboard/pages/."""
+"""Entry point: builds the navigation only; each page lives in dashboard/pages/.
+
+The app only reads: while the warehouse is missing or empty, every page shows the command that
+builds it instead of running (the web process never builds or changes the database)."""
 import streamlit as st
 
+from dashboard import queries
 from dashboard.text import t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
+OVERVIEW = "dashboard/pages/overview.py"
 pages = [
-    st.Page("dashboard/pages/overview.py", title=t("page.overview"), url_path="overview", default=True),
+    # The default page is served at "/", and its url_path is reserved; "/overview" is the same page.
+    st.Page(OVERVIEW, title=t("page.overview"), url_path="home", default=True),
     st.Page("dashboard/pages/country.py", title=t("page.country"), url_path="country"),
     st.Page("dashboard/pages/network.py", title=t("page.network"), url_path="network"),
     st.Page("dashboard/pages/committee.py", title=t("page.committee"), url_path="committee"),
     st.Page("dashboard/pages/funders.py", title=t("page.funders"), url_path="funders"),
     st.Page("dashboard/pages/methodology.py", title=t("page.methodology"), url_path="methodology"),
+    st.Page(OVERVIEW, title=t("page.overview"), url_path="overview", visibility="hidden"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+if not queries.built():
+    st.info(t("data.empty"))
+    st.stop()
+page.run()

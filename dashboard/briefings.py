@@ -4,10 +4,10 @@ Built from the same reading functions and chart builders as the dashboard, so ev
 the dashboard for the same date. Charts become PNG through kaleido driving Debian's Chromium: no
 internet, geometry and plotly.js from this machine.
 
-    python -m etl briefing --country MAR [GBR ...] --out DIR
-    python -m etl briefing --all-parties --out DIR
-    python -m etl briefing --round R2 --out DIR
-    python -m etl briefing --funder "Fund to End Violence Against Children" --from 2018 --to 2025 --out DIR
+    python -m dashboard briefing --country MAR [GBR ...] --out DIR
+    python -m dashboard briefing --all-parties --out DIR
+    python -m dashboard briefing --round R2 --out DIR
+    python -m dashboard briefing --funder "Fund to End Violence Against Children" --from 2018 --to 2025 --out DIR
 """
 import argparse
 import os
@@ -25,9 +25,8 @@ import pandas as pd
 
 from etl.config import ROOT
 from etl.dates import Period, format_period
-from etl.db import make_engine
 
-from . import charts, reading
+from . import charts, reading, warehouse
 from .formatting import event_date, portal_launch
 from .text import t
 
@@ -59,12 +58,22 @@ class Briefing:
             self.blocks.append(("image", png, alt))
 
 
+# Said in the briefing and on the command line when charts cannot be drawn (to move to text.py with issue 11's model).
+NO_CHROMIUM = "Charts are not included: Chromium is not installed (Debian: apt-get install chromium)."
+
+
+def chromium() -> str | None:
+    """The Chromium kaleido drives (BROWSER_PATH, else Debian's `chromium`), or None when there is none."""
+    path = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if os.path.exists(path) else None
+
+
 class ChartRenderer:
     """One warm kaleido/Chromium for a whole batch: a chart costs a fraction of a second, not a browser start."""
 
     def __init__(self):
         import plotly.io as pio
-        os.environ.setdefault("BROWSER_PATH", shutil.which("chromium") or "/usr/bin/chromium")
+        os.environ.setdefault("BROWSER_PATH", chromium() or "/usr/bin/chromium")
         pio.defaults.mathjax = None
         pio.defaults.topojson = (ROOT / "static").as_uri() + "/"
         self.started = False
@@ -335,13 +344,17 @@ def write(b: Briefing, folder: Path, formats=("pdf", "md")) -> list[Path]:
 def build(engine, kind: str, *args) -> Briefing:
     """The dashboard's entry: the same documents as the command line, for today's data."""
     today = date.today()
-    render = None if os.environ.get("BRIEFING_NO_CHARTS") else ChartRenderer()
+    render = None if os.environ.get("BRIEFING_NO_CHARTS") or not chromium() else ChartRenderer()
     try:
         if kind == "country":
-            return country_briefing(engine, args[0], today, render)
-        if kind == "round":
-            return round_briefing(engine, args[0], today)
-        return funder_briefing(engine, args[0], args[1], args[2], today, render)
+            doc = country_briefing(engine, args[0], today, render)
+        elif kind == "round":
+            doc = round_briefing(engine, args[0], today)
+        else:
+            doc = funder_briefing(engine, args[0], args[1], args[2], today, render)
+        if kind != "round" and not chromium():
+            doc.note(NO_CHROMIUM)
+        return doc
     finally:
         if render is not None:
             render.close()
@@ -362,7 +375,7 @@ def party_codes(engine, as_of: date) -> list[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl briefing", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m dashboard briefing", description=__doc__.splitlines()[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--country", nargs="+", metavar="CODE")
     what.add_argument("--all-parties", action="store_true")
@@ -375,9 +388,14 @@ def main(argv=None) -> int:
     parser.add_argument("--format", default="pdf,md", help="pdf, md or both (default pdf,md)")
     parser.add_argument("--no-charts", action="store_true", help="skip chart images (no Chromium needed)")
     args = parser.parse_args(argv)
-    engine = make_engine()
+    engine = warehouse.read_only_engine()
+    if not warehouse.is_built(engine):
+        print(f"the database has no data yet: run {warehouse.BUILD_COMMAND} (or make run)", file=sys.stderr)
+        return 1
     folder, formats = Path(args.out), tuple(args.format.split(","))
-    render = None if args.no_charts else ChartRenderer()
+    if not args.no_charts and not chromium():
+        print(NO_CHROMIUM, file=sys.stderr)
+    render = None if args.no_charts or not chromium() else ChartRenderer()
     t0, written = time.perf_counter(), []
     try:
         if args.round:

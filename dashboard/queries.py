@@ -2,23 +2,21 @@
 
 Every query lives in dashboard/reading.py; this module only adds Streamlit's caches."""
 import streamlit as st
-from sqlalchemy import inspect
 
-from etl.db import make_engine
-from etl.jobs import run_jobs
-
-from . import reading
+from . import reading, warehouse
 
 TTL = 600
 
 
 @st.cache_resource
 def engine():
-    """One engine per process; builds the embedded database from data/ on first use if it is empty."""
-    eng = make_engine()
-    if not inspect(eng).has_table("load_run"):
-        run_jobs(eng)
-    return eng
+    """One read-only engine per process. Building the database is `python -m etl run`'s job, never the app's."""
+    return warehouse.read_only_engine()
+
+
+def built() -> bool:
+    """Whether the warehouse has been built (asked on every run, so a page works as soon as it is)."""
+    return warehouse.is_built(engine())
 
 
 def _cached(fn):

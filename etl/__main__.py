@@ -138,16 +138,8 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def cmd_briefing(rest) -> int:
-    """Briefings are built by the reading side (dashboard.briefings); the ETL only hands over."""
-    import importlib
-    return importlib.import_module("dashboard.briefings").main(rest)
-
-
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["briefing"]:
-        return cmd_briefing(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="build or refresh the database from data/")
@@ -169,8 +161,6 @@ def main(argv=None) -> int:
     p.add_argument("--folder")
     p.add_argument("--k", type=int)
     p.set_defaults(func=cmd_inbox)
-    sub.add_parser("briefing", help="country, round or funder briefings as PDF and Markdown (see --help)",
-                   add_help=False)
     p = sub.add_parser("demo", help="write a seeded DEMO report-level export for the real portal network")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--reports", type=int, default=100_000)
