@@ -63,6 +63,18 @@ def number(path, line, row, column) -> float:
         raise InputError(path, f"not a number: {row[column]!r}", line, column) from None
 
 
+def not_after(path, line, column, day: date | None, retrieved: date) -> None:
+    """A fact cannot be later than the day its file was retrieved."""
+    if day and day > retrieved:
+        raise InputError(path, f"{day} is after the file was retrieved ({retrieved}): a fact cannot be from the "
+                               "future", line, column)
+
+
+def not_negative(path, line, row, column, value: float) -> None:
+    if value < 0:
+        raise InputError(path, f"a count cannot be negative: {row[column]!r}", line, column)
+
+
 class Unique:
     """Remembers keys seen so a duplicate row names the line it repeats."""
 
