@@ -36,3 +36,13 @@ class InputError(Exception):
         if column:
             where.append(f"column {excerpt(column)}")
         super().__init__(f"{', '.join(where)}: {self.message}")
+
+
+class ConfigError(Exception):
+    """A setting that cannot work (e.g. DATABASE_URL naming a folder that does not exist)."""
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an error, kept short: drivers add hints and SQL on further lines."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return _shorten(lines[0])

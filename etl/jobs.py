@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import coe, config, countries, figures, portal_stats_demo, portals, rounds, treaties
 from .db import ensure_schema
-from .errors import InputError
+from .errors import InputError, one_line
 from .lock import WarehouseBusy, warehouse_lock
 from .provenance import (LoadResult, code_fingerprint, describe_sources, finish_run, last_state, record_failure,
                          save_state, start_run)
@@ -68,7 +68,7 @@ def _run_load(engine, job, paths, loader, sha, state_key, retrieved) -> RunRepor
     except (InputError, SQLAlchemyError, AssertionError) as exc:
         if rejects_path and rejects_path.exists():
             rejects_path.unlink()
-        message = str(exc).splitlines()[0] if isinstance(exc, SQLAlchemyError) else str(exc)
+        message = one_line(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
         failed_id = record_failure(engine, job, source, retrieved, sha, message)
         return RunReport(job, "failed", failed_id, message=message, seconds=time.perf_counter() - t0)
     return RunReport(job, "ok", load_id, result.rows_in, result.rows_loaded, result.rows_rejected, result.message,
