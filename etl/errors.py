@@ -44,5 +44,7 @@ class ConfigError(Exception):
 
 def one_line(exc: BaseException) -> str:
     """The first line of an error, kept short: drivers add hints and SQL on further lines."""
+    if isinstance(exc, InputError):
+        return str(exc)  # already one short line, with the file's full path
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
     return _shorten(lines[0])

@@ -96,7 +96,7 @@ def iter_csv(path: Path, required: list[str], allowed: list[str] | None = None) 
         except StopIteration:
             raise InputError(path, "file is empty") from None
         except csv.Error as exc:
-            raise _csv_error(path, exc, 1, reader.line_num) from None
+            raise csv_error(path, exc, 1, reader.line_num) from None
         header = [h.strip() for h in header]
         for i, h in enumerate(header, 1):
             control_character(path, 1, i, h)
@@ -118,7 +118,7 @@ def iter_csv(path: Path, required: list[str], allowed: list[str] | None = None) 
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise _csv_error(path, exc, start, reader.line_num) from None
+                raise csv_error(path, exc, start, reader.line_num) from None
             line = start
             if not fields or all(not f.strip() for f in fields):
                 continue
@@ -138,7 +138,7 @@ def iter_csv(path: Path, required: list[str], allowed: list[str] | None = None) 
         fh.close()
 
 
-def _csv_error(path, exc: csv.Error, start: int, now: int) -> InputError:
+def csv_error(path, exc: csv.Error, start: int, now: int) -> InputError:
     """A row the csv module refuses, at the line where the row starts (a quote left open runs on)."""
     reason = str(exc)
     if "field larger than field limit" in reason:

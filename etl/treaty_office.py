@@ -15,7 +15,7 @@ from .countries import CountryResolver
 from .dates import Period, parse_official_date
 from .errors import InputError
 from .provenance import LoadResult
-from .readers import control_character, open_text_checked
+from .readers import control_character, csv_error, open_text_checked
 from .schema import treaty, treaty_event
 from .treaty_rules import OFFICIAL, Broken, check_events, derive_events
 
@@ -165,11 +165,15 @@ def parse_chart_csv(path: Path, text: str, treaty_num: int | None) -> tuple[int,
 
 def _csv_rows(path, text):
     reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        for cells in reader:
-            yield reader.line_num, cells
-    except csv.Error as exc:
-        raise InputError(path, f"malformed or truncated CSV ({exc})", reader.line_num) from None
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise csv_error(path, exc, start, reader.line_num) from None
+        yield start, cells
 
 
 def _treaty_number(path, nums: set, given: int | None) -> int:

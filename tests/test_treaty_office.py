@@ -289,12 +289,21 @@ def _bad_byte_line_3(tmp_path):
     return path
 
 
+def _long_chart_row(tmp_path):
+    path = tmp_path / "chart.csv"
+    lines = CHART.read_text(encoding="utf-8").splitlines()
+    lines[11] = lines[11].replace("Netherlands", "N" * 200_000)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 SHAPES = [
     (_folder, ["export.json: is a folder, not a file"]),
     (_fifo, ["export.json: is not a regular file"]),
     (_deep, ["export.json, line 1, column 21: JSON nested deeper than 20 levels"]),
     (_deep_objects, ["line 1, column", "JSON nested deeper than 20 levels"]),
     (_bad_byte_line_3, ["export.json, line 3, column 22: not UTF-8 text (byte 0xff"]),
+    (_long_chart_row, ["chart.csv, line 12: a field longer than 131,072 characters"]),
 ]
 
 
