@@ -77,7 +77,11 @@ def _run_load(engine, job, paths, loader, sha, state_key, retrieved) -> RunRepor
 
 def failed(engine, job: str, paths, message: str, sha: str = "") -> RunReport:
     """A run that could not start (an input that cannot be read) is recorded like one that failed."""
-    load_id = record_failure(engine, job, "; ".join(str(p) for p in paths), None, sha, message)
+    try:
+        with warehouse_lock(engine):
+            load_id = record_failure(engine, job, "; ".join(str(p) for p in paths), None, sha, message)
+    except WarehouseBusy:
+        load_id = None
     return RunReport(job, "failed", load_id, message=message)
 
 

@@ -36,3 +36,11 @@ def test_editing_a_rule_module_reruns_the_jobs_that_import_it(tmp_path):
     outcomes = run(copy, tmp_path)
     assert outcomes == {"countries": "ok", "coe_membership": "ok", "treaties": "ok", "portals": "ok", "rounds": "ok",
                         "figures": "skipped", "portal_stats_demo": "ok"}  # downstream of portals
+
+
+def test_code_files_follow_imports_transitively():
+    from etl import figures, treaties
+    from etl.provenance import code_files
+    names = {f.name for f in code_files(treaties)}
+    assert {"treaties.py", "treaty_rules.py", "countries.py", "dates.py", "validate.py", "errors.py"} <= names
+    assert "portals.py" not in names and "treaty_rules.py" not in {f.name for f in code_files(figures)}
