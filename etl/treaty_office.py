@@ -51,22 +51,21 @@ def _flag(value) -> bool:
 
 
 MAX_DEPTH = 20  # the export nests three deep; json's own recursion fails near 1,000 with a traceback
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')  # a string (skipped: brackets in names) or a bracket
 
 
 def check_depth(path: Path, text: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH before json parses it (a 100,000-deep file would otherwise end
-    in RecursionError); strings are blanked first so brackets inside names do not count."""
+    in RecursionError)."""
     depth = 0
-    blanked = _STRING.sub(lambda m: '""', text)
-    for m in _BRACKET.finditer(blanked):
+    for m in _TOKEN.finditer(text):
+        if m.group()[0] == '"':
+            continue
         depth += 1 if m.group() in "[{" else -1
         if depth > MAX_DEPTH:
-            line = blanked.count("\n", 0, m.start()) + 1
-            column = m.start() - blanked.rfind("\n", 0, m.start())
+            line = text.count("\n", 0, m.start()) + 1
             raise InputError(path, f"JSON nested deeper than {MAX_DEPTH} levels (a Treaty Office export has 3)",
-                             line, column)
+                             line, m.start() - text.rfind("\n", 0, m.start()))
 
 
 def parse_json(path: Path, text: str, treaty_num: int | None) -> tuple[int, list[Record]]:
