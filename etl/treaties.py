@@ -26,10 +26,8 @@ def _treaties(path, load_id):
         eif = v.iso_date(path, line, r, "entry_into_force_date", required=False)
         if opened and eif and eif < opened:
             raise InputError(path, "entry into force before opening for signature", line, "entry_into_force_date")
-        for column, day in (("opened_date", opened), ("entry_into_force_date", eif)):
-            if day and day > retrieved:
-                raise InputError(path, f"{day} is after the file was retrieved ({retrieved}): a fact cannot be "
-                                       "from the future", line, column)
+        v.not_after(path, line, "opened_date", opened, retrieved)
+        v.not_after(path, line, "entry_into_force_date", eif, retrieved)
         rows.append(dict(treaty_num=num, short_title=r["short_title"] or None, title_en=r["title_en"] or None,
                          title_fr=r["title_fr"] or None, opened_date=opened, entry_into_force_date=eif,
                          eif_months_after_deposit=v.integer(path, line, r, "eif_months_after_deposit", False),

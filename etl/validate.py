@@ -1,4 +1,5 @@
 """Field checks for curated rows; each failure is an InputError naming file, line and column."""
+import math
 from datetime import date
 
 from .dates import Period, parse_period
@@ -58,9 +59,12 @@ def integer(path, line, row, column, required_value=True) -> int | None:
 
 def number(path, line, row, column) -> float:
     try:
-        return float(row[column].replace(",", ""))
+        value = float(row[column].replace(",", ""))
     except ValueError:
         raise InputError(path, f"not a number: {row[column]!r}", line, column) from None
+    if not math.isfinite(value):  # float() reads "nan" and "inf"; no source publishes either
+        raise InputError(path, f"not a finite number: {row[column]!r}", line, column)
+    return value
 
 
 def not_after(path, line, column, day: date | None, retrieved: date) -> None:

@@ -229,6 +229,8 @@ RULE_CASES = [
     # curated figures and dates: plausible
     (at("iwf_stats.csv", "value", "-5", year="2013", metric="reports processed (assessed)"), "figures",
      ["iwf_stats.csv", "line 3", "column value", "a count cannot be negative: '-5'"]),
+    (at("iwf_stats.csv", "value", "nan", year="2013", metric="reports processed (assessed)"), "figures",
+     ["iwf_stats.csv", "line 3", "column value", "not a finite number: 'nan'"]),
     (at("inhope_stats.csv", "year", "2099", year="2011"), "figures",
      ["inhope_stats.csv", "line 2", "column year", "year 2099 is after the file was retrieved"]),
     (at("iwf_portals.csv", "launch_date", "2099-10", portal_code="MUS"), "portals",
