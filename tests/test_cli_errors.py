@@ -22,7 +22,7 @@ def test_statistics_import_of_a_folder_or_pipe_is_one_line(db_url, tmp_path, mon
             " (a pipe, socket or device)" if path == pipe else "")]
 
 
-def test_bad_lock_wait_and_unknown_database_driver_are_one_line(monkeypatch, capsys, tmp_path):
+def test_unknown_database_driver_is_one_line(monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "nosuchdb://x")
     assert cli.main(["status"]) == 1
     assert error_lines(capsys.readouterr().err) == ["error: Can't load plugin: sqlalchemy.dialects:nosuchdb"]
