@@ -5,10 +5,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import config, demo_stats, portal_stats, treaty_office
-from .db import ensure_schema, make_engine
-from .jobs import JOBS, run_jobs, run_load, summary
+from .db import has_data, make_engine
+from .errors import ConfigError, InputError, one_line
+from .jobs import JOBS, failed, run_jobs, run_load, summary
+from .lock import WarehouseBusy
 from .readers import sha256_of
 from .schema import load_run
 
@@ -21,8 +24,11 @@ def cmd_run(args) -> int:
 
 
 def cmd_status(args) -> int:
+    """Read-only: a status query never writes, so it cannot wait on a running load."""
     engine = make_engine()
-    ensure_schema(engine)
+    if not has_data(engine):
+        print("no job has run yet: python -m etl run")
+        return 0
     with engine.connect() as conn:
         rows = conn.execute(select(load_run).order_by(load_run.c.id)).all()
     latest = {}
@@ -50,14 +56,18 @@ def cmd_import_treaty(args) -> int:
         print(summary(reports))
         return 1
     path = Path(args.file)
-    if not path.exists():
-        print(f"{path}: file not found", file=sys.stderr)
-        return 1
-    retrieved = args.retrieved or datetime.fromtimestamp(path.stat().st_mtime).date()
     print(f"importing {path} ...", file=sys.stderr)
-    report = run_load(engine, "import-treaty", [path],
-                      lambda conn, load_id: treaty_office.load_file(conn, load_id, path, args.treaty),
-                      sha256_of(path), retrieved=retrieved)
+    try:
+        sha = sha256_of(path)  # refuses a folder, a pipe, an unreadable or missing file
+        retrieved = args.retrieved or datetime.fromtimestamp(path.stat().st_mtime).date()
+        if retrieved > date.today():
+            raise InputError(path, f"retrieved {retrieved} is in the future (--retrieved or the file's date)")
+    except InputError as exc:
+        report = failed(engine, "import-treaty", [path], str(exc))
+    else:
+        report = run_load(engine, "import-treaty", [path],
+                          lambda conn, load_id: treaty_office.load_file(conn, load_id, path, args.treaty, retrieved),
+                          sha, retrieved=retrieved)
     print(summary([report]))
     if report.outcome == "failed":
         print(f"error: {report.message}", file=sys.stderr)
@@ -167,7 +177,20 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_demo)
     args = parser.parse_args(argv)
-    return args.func(args)
+    return guarded(args.func, args)
+
+
+EXPECTED = (InputError, ConfigError, WarehouseBusy, SQLAlchemyError, OSError)
+
+
+def guarded(command, args) -> int:
+    """Expected failures (bad input, a database that cannot be opened, a busy warehouse, a file that
+    cannot be read) end in one line, never a traceback."""
+    try:
+        return command(args)
+    except EXPECTED as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from sqlalchemy import delete, insert
 from . import validate as v
 from .countries import CountryResolver
 from .errors import InputError
-from .provenance import LoadResult
+from .provenance import LoadResult, retrieved_on
 from .readers import read_csv_rows
 from .schema import coe_membership
 
@@ -15,14 +15,17 @@ COLUMNS = ["country_code", "country_name", "accession_date", "left_date", "notes
 
 def load(conn, load_id: int, paths: dict) -> LoadResult:
     path = paths["coe_members.csv"]
-    resolver = CountryResolver(conn)
+    resolver, retrieved = CountryResolver(conn), retrieved_on(path)
     seen = v.Unique(path, "country")
     rows = []
     for line, r in read_csv_rows(path, COLUMNS):
         code = resolver.require_code(path, line, "country_code", r["country_code"])
+        resolver.same_state(path, line, "country_name", code, r["country_name"])
         seen.add(code, line, "country_code")
         joined = v.iso_date(path, line, r, "accession_date")
         left = v.iso_date(path, line, r, "left_date", required=False)
+        v.not_after(path, line, "accession_date", joined, retrieved)
+        v.not_after(path, line, "left_date", left, retrieved)
         if left and left < joined:
             raise InputError(path, f"left {left} before joining {joined}", line, "left_date")
         rows.append(dict(country_code=code, accession_date=joined, left_date=left, notes=r["notes"] or None,

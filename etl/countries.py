@@ -142,7 +142,17 @@ class CountryResolver:
     def by_any_name(self, name: str) -> str | None:
         return self.by_name.get(normalise(name or ""))
 
+    def same_state(self, path, line, column, code: str, name: str) -> None:
+        """A row's code and name must name one state (Andorra's code with Albania's name is refused); a name
+        not known at all passes: the code decides."""
+        by_name = self.by_any_name(name)
+        if by_name and by_name != code:
+            raise InputError(path, f"the name {name!r} is {self.names[by_name]} ({by_name}), but the code is "
+                                   f"{self.names.get(code, code)} ({code}): which state is meant?", line, column)
+
     def closest(self, value: str, n: int = 3) -> str:
+        if len(value or "") > 100:
+            return "none (too long to be a name)"
         keys = difflib.get_close_matches(normalise(value or ""), list(self.by_name), n=n, cutoff=0.5)
         found = [f"{self.names[self.by_name[k]]} ({self.by_name[k]})" for k in keys]
         return ", ".join(dict.fromkeys(found)) or "none"

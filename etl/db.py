@@ -1,8 +1,11 @@
 """Engine creation and schema set-up for SQLite (embedded default) and PostgreSQL."""
+from pathlib import Path
+
 from sqlalchemy import create_engine, event, insert, inspect
 from sqlalchemy.engine import Engine
 
 from . import config
+from .errors import ConfigError
 from .schema import metadata
 from .views import create_views
 
@@ -11,6 +14,10 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or config.database_url()
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
+        folder = Path(engine.url.database or ".").parent
+        if engine.url.database not in (None, "", ":memory:") and not folder.is_dir():
+            raise ConfigError(f"database {engine.url.database}: folder {folder} does not exist")
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import coe, config, countries, figures, portal_stats_demo, portals, rounds, treaties
 from .db import ensure_schema
-from .errors import InputError
+from .errors import InputError, one_line
 from .lock import WarehouseBusy, warehouse_lock
 from .provenance import (LoadResult, code_fingerprint, describe_sources, finish_run, last_state, record_failure,
                          save_state, start_run)
@@ -45,9 +45,12 @@ def run_load(engine, job: str, paths: list[Path], loader: Callable[..., LoadResu
 
 
 def _run_load(engine, job, paths, loader, sha, state_key, retrieved) -> RunReport:
-    source, known_retrieved = describe_sources(paths)
-    retrieved = retrieved or known_retrieved
     t0 = time.perf_counter()
+    try:
+        source, known_retrieved = describe_sources(paths)
+    except InputError as exc:
+        return failed(engine, job, paths, str(exc), sha)
+    retrieved = retrieved or known_retrieved
     rejects_path = None
     try:
         with engine.begin() as conn:
@@ -65,21 +68,36 @@ def _run_load(engine, job, paths, loader, sha, state_key, retrieved) -> RunRepor
     except (InputError, SQLAlchemyError, AssertionError) as exc:
         if rejects_path and rejects_path.exists():
             rejects_path.unlink()
-        message = str(exc).splitlines()[0] if isinstance(exc, SQLAlchemyError) else str(exc)
+        message = one_line(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
         failed_id = record_failure(engine, job, source, retrieved, sha, message)
         return RunReport(job, "failed", failed_id, message=message, seconds=time.perf_counter() - t0)
     return RunReport(job, "ok", load_id, result.rows_in, result.rows_loaded, result.rows_rejected, result.message,
                      time.perf_counter() - t0, str(rejects_path) if rejects_path else None)
 
 
+def failed(engine, job: str, paths, message: str, sha: str = "") -> RunReport:
+    """A run that could not start (an input that cannot be read) is recorded like one that failed."""
+    try:
+        with warehouse_lock(engine):
+            load_id = record_failure(engine, job, "; ".join(str(p) for p in paths), None, sha, message)
+    except WarehouseBusy:
+        load_id = None
+    return RunReport(job, "failed", load_id, message=message)
+
+
 def job_paths(name: str, data_dir: Path) -> dict:
     return {f: data_dir / f for f in JOBS[name].INPUTS}
 
 
-def job_checksum(name: str, paths: dict) -> str:
-    """Inputs and the job's own code: a change to either makes the job run again."""
-    h = hashlib.sha256(sha256_of(*paths.values()).encode())
+def job_checksum(name: str, data_dir: Path) -> str:
+    """Inputs, their retrieval dates, the code the job runs and its upstream jobs' checksums: a change to
+    any of them makes the job run again (a job built from changed countries is stale too)."""
+    h = hashlib.sha256(sha256_of(*job_paths(name, data_dir).values()).encode())
+    if (data_dir / "sources.csv").is_file():
+        h.update(sha256_of(data_dir / "sources.csv").encode())
     h.update(code_fingerprint(JOBS[name]))
+    for upstream in JOBS[name].DEPENDS:
+        h.update(job_checksum(upstream, data_dir).encode())
     return h.hexdigest()
 
 
@@ -120,9 +138,9 @@ def _run_jobs(engine, order, force, data_dir, out) -> list[RunReport]:
         print(f"[{i}/{len(order)}] {name} ...", file=out, flush=True)
         paths = job_paths(name, data_dir)
         try:
-            sha = job_checksum(name, paths)
-        except FileNotFoundError as exc:
-            reports.append(RunReport(name, "failed", message=f"{exc.filename}: file not found"))
+            sha = job_checksum(name, data_dir)
+        except InputError as exc:
+            reports.append(failed(engine, name, paths.values(), str(exc)))
             break
         with engine.connect() as conn:
             unchanged = last_state(conn, name) == sha

@@ -48,7 +48,6 @@ def _acquire_until(try_once, wait: float) -> None:
 @contextmanager
 def _sqlite_lock(database: str, wait: float):
     path = Path(os.path.realpath(database)).with_name(Path(database).name + ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:
         def try_once() -> bool:
             try:

@@ -6,7 +6,7 @@ from sqlalchemy import delete, insert
 from . import validate as v
 from .countries import CountryResolver
 from .errors import InputError
-from .provenance import LoadResult
+from .provenance import LoadResult, retrieved_on
 from .readers import read_csv_rows
 from .schema import portal
 
@@ -18,7 +18,7 @@ COLUMNS = ["portal_code", "portal_name", "country_code", "scope", "launch_date",
 
 def load(conn, load_id: int, paths: dict) -> LoadResult:
     path = paths["iwf_portals.csv"]
-    resolver = CountryResolver(conn)
+    resolver, retrieved = CountryResolver(conn), retrieved_on(path)
     names, keys, rows = v.Unique(path, "portal"), v.Unique(path, "portal code"), []
     for line, r in read_csv_rows(path, COLUMNS):
         if not re.fullmatch(r"[A-Z]{3,8}", r["portal_code"]):
@@ -35,6 +35,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
         elif code:
             raise InputError(path, "a multi-country portal has no country code", line, "country_code")
         launch = v.period(path, line, r, "launch_date", "launch_precision")
+        v.not_after(path, line, "launch_date", launch.start, retrieved)
         rows.append(dict(portal_code=r["portal_code"], portal_name=r["portal_name"], country_code=code, scope=scope, launch_from=launch.start,
                          launch_to=launch.end, launch_precision=launch.precision, region=r["region"] or None,
                          partners=r["partners"] or None, funders=r["funders"] or None,

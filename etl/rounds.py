@@ -34,6 +34,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
         if r["round_code"] not in codes:
             raise InputError(ppath, f"round {r['round_code']!r} is not in {rpath.name}", line, "round_code")
         code = resolver.require_code(ppath, line, "iso3", r["iso3"])
+        resolver.same_state(ppath, line, "party_name", code, r["party_name"])
         pseen.add((r["round_code"], code), line, "iso3")
         r["reply_submitted"] = r["reply_submitted"] or "unknown"  # empty means not known, never "no"
         r["covered"] = r["covered"] or "unknown"

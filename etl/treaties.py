@@ -4,10 +4,10 @@ from sqlalchemy import delete, insert, select, update
 from . import validate as v
 from .countries import CountryResolver
 from .errors import InputError
-from .provenance import LoadResult
+from .provenance import LoadResult, retrieved_on
 from .readers import read_csv_rows
 from .schema import treaty, treaty_event, treaty_note
-from .treaty_rules import ALTERNATIVE, CURATED, DERIVED, EVENT_TYPES, check_order, derive_events
+from .treaty_rules import ALTERNATIVE, CURATED, DERIVED, EVENT_TYPES, Broken, check_events, derive_events
 
 INPUTS = ["treaties.csv", "treaty_events.csv", "treaty_notes.csv"]
 DEPENDS = ["countries"]
@@ -18,7 +18,7 @@ EVENT_COLUMNS = ["treaty_num", "country_code", "event", "date", "precision", "ro
 
 
 def _treaties(path, load_id):
-    rows, seen = [], v.Unique(path, "treaty")
+    rows, seen, retrieved = [], v.Unique(path, "treaty"), retrieved_on(path)
     for line, r in read_csv_rows(path, TREATY_COLUMNS):
         num = v.integer(path, line, r, "treaty_num")
         seen.add(num, line, "treaty_num")
@@ -26,6 +26,8 @@ def _treaties(path, load_id):
         eif = v.iso_date(path, line, r, "entry_into_force_date", required=False)
         if opened and eif and eif < opened:
             raise InputError(path, "entry into force before opening for signature", line, "entry_into_force_date")
+        v.not_after(path, line, "opened_date", opened, retrieved)
+        v.not_after(path, line, "entry_into_force_date", eif, retrieved)
         rows.append(dict(treaty_num=num, short_title=r["short_title"] or None, title_en=r["title_en"] or None,
                          title_fr=r["title_fr"] or None, opened_date=opened, entry_into_force_date=eif,
                          eif_months_after_deposit=v.integer(path, line, r, "eif_months_after_deposit", False),
@@ -33,11 +35,13 @@ def _treaties(path, load_id):
     return rows
 
 
-def _events(path, load_id, resolver, treaty_nums):
-    rows, seen, by_state = [], v.Unique(path, "event"), {}
+def _events(path, load_id, resolver, treaties):
+    """Curated events; each state's primary values, and each alternative in their place, keep the rules."""
+    rows, seen, by_state, alternatives = [], v.Unique(path, "event"), {}, []
+    retrieved = retrieved_on(path)
     for line, r in read_csv_rows(path, EVENT_COLUMNS):
         num = v.integer(path, line, r, "treaty_num")
-        if num not in treaty_nums:
+        if num not in treaties:
             raise InputError(path, f"treaty {num} is not in treaties.csv", line, "treaty_num")
         code = resolver.require_code(path, line, "country_code", r["country_code"])
         event = v.one_of(path, line, r, "event", EVENT_TYPES)
@@ -47,24 +51,28 @@ def _events(path, load_id, resolver, treaty_nums):
             raise InputError(path, f"a {event} needs a date", line, "date")
         key = (num, code, event, r["detail"]) if event == "reservation_or_declaration" else (num, code, event, role, r["date"])
         seen.add(key, line)
-        if role == "primary" and event != "reservation_or_declaration":
-            if (num, code, event) in by_state:
+        if event != "reservation_or_declaration":
+            if role == "alternative":
+                alternatives.append((num, code, event, line, p))
+            elif (num, code, event) in by_state:
                 raise InputError(path, f"second primary {event} for {code} (first on line "
                                        f"{by_state[(num, code, event)][0]}); mark one as alternative", line, "role")
-            by_state[(num, code, event)] = (line, p)
+            else:
+                by_state[(num, code, event)] = (line, p)
         rows.append(dict(treaty_num=num, country_code=code, event_type=event, date_from=p.start, date_to=p.end,
                          date_precision=p.precision, basis="read",
                          source_rank=CURATED if role == "primary" else ALTERNATIVE, detail=r["detail"] or None,
                          source=v.required(path, line, r, "source"), confidence=v.confidence(path, line, r),
                          note=r["note"] or None, load_id=load_id))
-    for num, code in {(n, c) for n, c, _ in by_state}:
-        got = {e: by_state[(num, code, e)] for n2, c2, e in by_state if (n2, c2) == (num, code)}
-        sig, dep, eif = (got.get(e, (None, None))[1] for e in ("signature", "deposit", "entry_into_force"))
-        try:
-            check_order(str(path), code, sig, dep, eif)
-        except InputError as exc:
-            line = max(x[0] for x in got.values())
-            raise InputError(path, exc.message, line, "date") from None
+    states = {(n, c) for n, c, _ in by_state} | {(n, c) for n, c, *_ in alternatives}
+    for num, code in sorted(states):
+        primary = {e: at for (n, c, e), at in by_state.items() if (n, c) == (num, code)}
+        variants = [primary] + [{**primary, e: (line, p)} for n, c, e, line, p in alternatives if (n, c) == (num, code)]
+        for got in variants:
+            try:
+                check_events(code, {e: p for e, (_, p) in got.items()}, retrieved, treaties[num])
+            except Broken as exc:
+                raise InputError(path, exc.message, got[exc.event][0], "date") from None
     return rows
 
 
@@ -82,7 +90,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
     resolver = CountryResolver(conn)
     treaties = _treaties(paths["treaties.csv"], load_id)
     nums = {t["treaty_num"] for t in treaties}
-    events = _events(paths["treaty_events.csv"], load_id, resolver, nums)
+    events = _events(paths["treaty_events.csv"], load_id, resolver, {t["treaty_num"]: t for t in treaties})
     notes = _notes(paths["treaty_notes.csv"], load_id, resolver, 201)
     existing = set(conn.execute(select(treaty.c.treaty_num)).scalars())
     for t in treaties:

@@ -6,18 +6,18 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 
 from .countries import CountryResolver
-from .dates import parse_official_date
+from .dates import Period, parse_official_date
 from .errors import InputError
 from .provenance import LoadResult
-from .readers import open_text_checked
+from .readers import control_character, csv_error, open_text_checked
 from .schema import treaty, treaty_event
-from .treaty_rules import OFFICIAL, check_order, derive_events
-from .dates import Period
+from .treaty_rules import OFFICIAL, Broken, check_events, derive_events
 
 JSON_DATES = {"DateSignature": "signature", "DateConsentement": "deposit", "DateEntreeVigueur": "entry_into_force",
               "DateDenonciation": "denunciation", "DateEffetDenonciation": "denunciation_effective",
@@ -50,12 +50,33 @@ def _flag(value) -> bool:
     return str(value or "").strip().lower() not in ("", "0", "false", "no", "n", "none", "null")
 
 
+MAX_DEPTH = 20  # the export nests three deep; json's own recursion fails near 1,000 with a traceback
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')  # a string (skipped: brackets in names) or a bracket
+
+
+def check_depth(path: Path, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before json parses it (a 100,000-deep file would otherwise end
+    in RecursionError)."""
+    depth = 0
+    for m in _TOKEN.finditer(text):
+        if m.group()[0] == '"':
+            continue
+        depth += 1 if m.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise InputError(path, f"JSON nested deeper than {MAX_DEPTH} levels (a Treaty Office export has 3)",
+                             line, m.start() - text.rfind("\n", 0, m.start()))
+
+
 def parse_json(path: Path, text: str, treaty_num: int | None) -> tuple[int, list[Record]]:
+    check_depth(path, text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not valid JSON, or truncated ({exc.msg} at line {exc.lineno} column {exc.colno})",
-                         exc.lineno) from None
+                         exc.lineno, exc.colno) from None
+    except (ValueError, RecursionError) as exc:  # e.g. a number of more than 4,300 digits
+        raise InputError(path, f"not valid JSON ({exc})") from None
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else lists
@@ -82,6 +103,8 @@ def parse_json(path: Path, text: str, treaty_num: int | None) -> tuple[int, list
                                      "NumSTE") from None
             rec = Record(position, str(row["CodePays"] or "").strip(), str(row["LibPaysOrga"] or "").strip(),
                          SECTIONS[g] if len(groups) == 3 else "unknown")
+            control_character(path, position, "CodePays", rec.code)
+            control_character(path, position, "LibPaysOrga", rec.name)
             for key, event in JSON_DATES.items():
                 try:
                     d = parse_official_date(row.get(key))
@@ -120,6 +143,8 @@ def parse_chart_csv(path: Path, text: str, treaty_num: int | None) -> tuple[int,
             raise InputError(path, f"{len(cells)} fields where the header has {len(header)} (truncated or "
                                    f"misquoted row)", line)
         row = dict(zip(header, cells))
+        for col, value in row.items():
+            control_character(path, line, col, value)
         rec = Record(line, "", row["States"], section)
         for col, event in CHART_DATES.items():
             try:
@@ -139,11 +164,15 @@ def parse_chart_csv(path: Path, text: str, treaty_num: int | None) -> tuple[int,
 
 def _csv_rows(path, text):
     reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        for cells in reader:
-            yield reader.line_num, cells
-    except csv.Error as exc:
-        raise InputError(path, f"malformed or truncated CSV ({exc})", reader.line_num) from None
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise csv_error(path, exc, start, reader.line_num) from None
+        yield start, cells
 
 
 def _treaty_number(path, nums: set, given: int | None) -> int:
@@ -165,14 +194,24 @@ def parse(path: Path, treaty_num: int | None = None) -> tuple[int, list[Record]]
     return parse_chart_csv(path, text, treaty_num)
 
 
-def load_file(conn, load_id: int, path: Path, treaty_num: int | None) -> LoadResult:
-    """Replace this treaty's official events with the file's; organisations go to the rejects file."""
+COLUMNS = {"json": {**{e: k for k, e in JSON_DATES.items()}, "code": "CodePays", "name": "LibPaysOrga"},
+           "chart": {**{e: k for k, e in CHART_DATES.items()}, "code": "States", "name": "States"}}
+
+
+def load_file(conn, load_id: int, path: Path, treaty_num: int | None, retrieved: date | None = None) -> LoadResult:
+    """Replace this treaty's official events with the file's; organisations go to the rejects file.
+
+    Each state's dates keep the rules of every source (treaty_rules.check_events), no date is later than
+    the day the file was retrieved, and a row's code and name must name the same state."""
     num, records = parse(path, treaty_num)
+    retrieved = retrieved or date.today()
     resolver = CountryResolver(conn)
+    t = conn.execute(select(treaty).where(treaty.c.treaty_num == num)).first()
     rows, rejects, seen = [], [], {}
-    column = "CodePays" if path.suffix.lower() == ".json" else "States"
+    columns = COLUMNS["json" if path.suffix.lower() == ".json" or records and records[0].code else "chart"]
     for rec in records:
-        code = resolver.coe_codes.get(rec.code) or resolver.by_any_name(rec.name)
+        by_code, by_name = resolver.coe_codes.get(rec.code), resolver.by_any_name(rec.name)
+        code = by_code or by_name
         if code is None and rec.section == "organisation":
             rejects.append(dict(line=rec.line, code=rec.code, name=rec.name,
                                 reason="international organisation, not a state: not loaded"))
@@ -181,15 +220,19 @@ def load_file(conn, load_id: int, path: Path, treaty_num: int | None) -> LoadRes
             raise InputError(path, f"unknown country {rec.code + ' ' if rec.code else ''}{rec.name!r}; "
                                    f"closest known: {resolver.closest(rec.name)}. Add the code to "
                                    f"data/coe_country_codes.csv or the name to data/country_aliases.csv",
-                             rec.line, column)
+                             rec.line, columns["code"])
+        if by_code and by_name and by_code != by_name:
+            raise InputError(path, f"code {rec.code!r} is {resolver.names[by_code]} ({by_code}) but the name "
+                                   f"{rec.name!r} is {resolver.names[by_name]} ({by_name}): which state is meant?",
+                             rec.line, columns["name"])
         if code in seen:
-            raise InputError(path, f"duplicate row for {rec.name} (first at {seen[code]})", rec.line, column)
+            raise InputError(path, f"duplicate row for {rec.name} (first at {seen[code]})", rec.line, columns["code"])
         seen[code] = rec.line
-        p = {e: Period(d, d, "day") for e, d in rec.dates.items()}
         try:
-            check_order(str(path), rec.name, p.get("signature"), p.get("deposit"), p.get("entry_into_force"))
-        except InputError as exc:
-            raise InputError(path, exc.message, rec.line) from None
+            check_events(rec.name, {e: Period(d, d, "day") for e, d in rec.dates.items()}, retrieved,
+                         t._mapping if t else None)
+        except Broken as exc:
+            raise InputError(path, exc.message, rec.line, columns.get(exc.event, columns["name"])) from None
         src = f"Council of Europe Treaty Office export {path.name}"
         for event, d in rec.dates.items():
             detail = ("accession" if rec.accession else "ratification") if event == "deposit" else None

@@ -1,5 +1,7 @@
 """Rules over treaty events shared by every source: which value is shown, what the entry-into-force
 rule derives, and which combinations are impossible."""
+from datetime import date
+
 from sqlalchemy import delete, insert, select
 
 from .dates import Period, deposit_month_before_eif, eif_after_deposit, format_period
@@ -27,13 +29,60 @@ def _period(row) -> Period | None:
     return Period(row.date_from, row.date_to, row.date_precision) if row is not None and row.date_to else None
 
 
-def check_order(label: str, country: str, sig: Period | None, dep: Period | None, eif: Period | None) -> None:
-    """Refuse orders that cannot be: deposit surely before signature, entry into force before deposit."""
-    if sig and dep and dep.end < sig.start:
-        raise InputError(label, f"{country}: deposit {format_period(dep)} is before signature {format_period(sig)}")
-    if dep and eif and eif.end < dep.start:
-        raise InputError(label, f"{country}: entry into force {format_period(eif)} is before deposit "
-                                f"{format_period(dep)}")
+ORDER = ("signature", "deposit", "entry_into_force", "denunciation", "denunciation_effective")
+
+
+class Broken(Exception):
+    """A rule a state's events break; `event` is the date at fault, so each source can point at its own cell."""
+
+    def __init__(self, event: str, message: str):
+        super().__init__(message)
+        self.event, self.message = event, message
+
+
+def _label(event: str) -> str:
+    return event.replace("_", " ")
+
+
+def eif_window(t, dep: Period | None) -> tuple | None:
+    """Earliest and latest entry into force the treaty's own rule allows after this deposit (never before
+    the treaty itself entered into force); None where the treaty has no such rule or the deposit is unknown."""
+    months = t["eif_months_after_deposit"] if t else None
+    if months is None or dep is None or not dep.known:
+        return None
+    lo, hi = eif_after_deposit(dep.start, months), eif_after_deposit(dep.end, months)
+    if t["entry_into_force_date"]:
+        lo, hi = max(lo, t["entry_into_force_date"]), max(hi, t["entry_into_force_date"])
+    return lo, hi
+
+
+def check_events(country: str, events: dict, retrieved: date | None = None, t=None) -> None:
+    """The rules every source's events must keep, whatever the source; raise Broken for the first that
+    cannot be true. `events` maps event type to Period; `t` is the treaty row (None: not known yet)."""
+    for event, p in events.items():
+        if retrieved and p.known and p.start > retrieved:
+            raise Broken(event, f"{country}: {_label(event)} {format_period(p)} is after the file was retrieved "
+                                f"({retrieved}): a fact cannot be from the future")
+    for i, first in enumerate(ORDER):
+        for later in ORDER[i + 1:]:
+            a, b = events.get(first), events.get(later)
+            if a and b and a.known and b.known and b.end < a.start:
+                raise Broken(later, f"{country}: {_label(later)} {format_period(b)} is before {_label(first)} "
+                                    f"{format_period(a)}")
+    if not t:
+        return
+    sig, dep, eif = (events.get(e) for e in ("signature", "deposit", "entry_into_force"))
+    if sig and sig.known and t["opened_date"] and sig.end < t["opened_date"]:
+        raise Broken("signature", f"{country}: signature {format_period(sig)} is before the treaty was opened for "
+                                  f"signature ({t['opened_date']})")
+    if eif and eif.known and t["entry_into_force_date"] and eif.end < t["entry_into_force_date"]:
+        raise Broken("entry_into_force", f"{country}: entry into force {format_period(eif)} is before the treaty "
+                                         f"itself entered into force ({t['entry_into_force_date']})")
+    window = eif_window(t, dep)
+    if window and eif and eif.known and eif.end < window[0]:
+        raise Broken("entry_into_force", f"{country}: entry into force {format_period(eif)} cannot be: the treaty's "
+                                         f"rule ({t['eif_months_after_deposit']} months from deposit "
+                                         f"{format_period(dep)}) gives {window[0]} at the earliest")
 
 
 def derive_events(conn, treaty_num: int, load_id: int, label: str) -> int:
@@ -50,18 +99,24 @@ def derive_events(conn, treaty_num: int, load_id: int, label: str) -> int:
     countries = sorted({c for c, _ in chosen})
     derived = []
     for code in countries:
-        sig_row, dep_row, eif_row = (chosen.get((code, e)) for e in ("signature", "deposit", "entry_into_force"))
-        sig, dep, eif = _period(sig_row), _period(dep_row), _period(eif_row)
-        check_order(label, code, sig, dep, eif)
+        shown = {e: _period(r) for (c, e), r in chosen.items() if c == code and r.date_to}
+        try:
+            check_events(code, shown, t=t._mapping)
+        except Broken as exc:
+            raise InputError(label, f"{exc.message} (the values shown, from different sources)") from None
+        dep_row, eif_row = chosen.get((code, "deposit")), chosen.get((code, "entry_into_force"))
+        dep, eif = _period(dep_row), _period(eif_row)
         months = t.eif_months_after_deposit
         if months is None:
             continue
         rule = f"Art. 45(4) rule: entry into force on the first day of the month after {months} months from deposit"
+        window = eif_window(t._mapping, dep)
         if dep and not eif:
-            lo, hi = (eif_after_deposit(d, months) for d in (dep.start, dep.end))
-            if t.entry_into_force_date:
-                lo, hi = max(lo, t.entry_into_force_date), max(hi, t.entry_into_force_date)
-            derived.append(_derived(treaty_num, code, "entry_into_force", lo, hi, None, dep_row, rule, load_id))
+            derived.append(_derived(treaty_num, code, "entry_into_force", *window, None, dep_row, rule, load_id))
+        elif dep and eif and eif.start > window[1]:
+            # Possible but not what the rule gives: kept as read, and the rule's value beside it is a conflict.
+            derived.append(_derived(treaty_num, code, "entry_into_force", *window, None, dep_row,
+                                    f"{rule}; CONFLICT: the source gives {format_period(eif)}", load_id))
         elif eif and not dep and eif.precision in ("day", "month"):
             month = deposit_month_before_eif(eif.start, months)
             if t.entry_into_force_date and eif.start == t.entry_into_force_date:

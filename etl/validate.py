@@ -1,4 +1,5 @@
 """Field checks for curated rows; each failure is an InputError naming file, line and column."""
+import math
 from datetime import date
 
 from .dates import Period, parse_period
@@ -58,9 +59,24 @@ def integer(path, line, row, column, required_value=True) -> int | None:
 
 def number(path, line, row, column) -> float:
     try:
-        return float(row[column].replace(",", ""))
+        value = float(row[column].replace(",", ""))
     except ValueError:
         raise InputError(path, f"not a number: {row[column]!r}", line, column) from None
+    if not math.isfinite(value):  # float() reads "nan" and "inf"; no source publishes either
+        raise InputError(path, f"not a finite number: {row[column]!r}", line, column)
+    return value
+
+
+def not_after(path, line, column, day: date | None, retrieved: date) -> None:
+    """A fact cannot be later than the day its file was retrieved."""
+    if day and day > retrieved:
+        raise InputError(path, f"{day} is after the file was retrieved ({retrieved}): a fact cannot be from the "
+                               "future", line, column)
+
+
+def not_negative(path, line, row, column, value: float) -> None:
+    if value < 0:
+        raise InputError(path, f"a count cannot be negative: {row[column]!r}", line, column)
 
 
 class Unique:

@@ -43,7 +43,7 @@ FROM v_treaty_event e
 LEFT JOIN (
   SELECT DISTINCT treaty_num, country_code FROM (
     SELECT treaty_num, country_code, event_type FROM treaty_event
-    WHERE basis = 'read' AND date_from IS NOT NULL
+    WHERE date_from IS NOT NULL
     GROUP BY treaty_num, country_code, event_type
     HAVING COUNT(DISTINCT date_from) > 1 OR COUNT(DISTINCT date_to) > 1) c
 ) k ON k.treaty_num = e.treaty_num AND k.country_code = e.country_code

@@ -1,4 +1,5 @@
 """One writer per warehouse: a second run waits, then stops with one line; the database is untouched."""
+import os
 import subprocess
 import sys
 import textwrap
@@ -57,3 +58,34 @@ def test_bad_wait_setting_is_one_line(engine, monkeypatch):
     monkeypatch.setenv("LANZAROTE_LOCK_WAIT", "abc")
     [report] = run_jobs(engine, ["countries"])
     assert report.outcome == "failed" and report.message.startswith("LANZAROTE_LOCK_WAIT='abc'")
+
+
+def _etl_run(tmp_path, wait):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite'}", LANZAROTE_VAR_DIR=str(tmp_path / "var"),
+               DEMO_REPORTS="3000", LANZAROTE_LOCK_WAIT=str(wait))
+    return subprocess.Popen([sys.executable, "-m", "etl", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_etl_runs_at_once_on_sqlite_one_waits(tmp_path):
+    """Two real `python -m etl run` on one SQLite file: the second waits for the first, then finds nothing to do."""
+    (tmp_path / "var").mkdir()
+    first, second = _etl_run(tmp_path, 120), _etl_run(tmp_path, 120)
+    outs = [p.communicate(timeout=300) for p in (first, second)]
+    for (out, err), p in zip(outs, (first, second)):
+        assert p.returncode == 0, out + err
+        assert "Traceback" not in err and "database is locked" not in out + err, err
+    outcomes = sorted(" ".join(sorted({line.split()[1] for line in out.splitlines()[1:]})) for out, _ in outs)
+    assert outcomes == ["ok", "skipped"]
+
+
+def test_two_etl_runs_at_once_on_sqlite_one_stops_with_one_line(tmp_path):
+    (tmp_path / "var").mkdir()
+    runs = [_etl_run(tmp_path, 0), _etl_run(tmp_path, 0)]
+    outs = [p.communicate(timeout=300) for p in runs]
+    codes = sorted(p.returncode for p in runs)
+    assert codes == [0, 1], outs
+    out, err = outs[[p.returncode for p in runs].index(1)]
+    assert "Traceback" not in err and "database is locked" not in out + err, err
+    [failed] = [line for line in out.splitlines() if " failed " in line]
+    assert "another load is writing to this warehouse" in failed
