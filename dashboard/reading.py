@@ -59,6 +59,11 @@ def treaty_notes(engine, country_code: str) -> pd.DataFrame:
                   {"c": country_code})
 
 
+def general_notes(engine) -> pd.DataFrame:
+    """Notes about all Parties (no country of their own); some begin with the state they concern."""
+    return _frame(engine, "SELECT field, note, kind, source FROM treaty_note WHERE country_code IS NULL")
+
+
 def rounds_for(engine, country_code: str) -> pd.DataFrame:
     return _frame(engine, "SELECT r.round_code, r.title, r.launched, r.report_codes, r.report_adopted, p.covered, "
                           "p.reply_submitted, p.reply_detail, p.recommendations, p.compliance_status, p.source, "
