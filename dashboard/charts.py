@@ -6,9 +6,24 @@ also written in the hover text and in the table beside each chart.
 import pandas as pd
 import plotly.graph_objects as go
 
-OKABE_ITO = ["#009E73", "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442", "#000000", "#999999"]
+OKABE_ITO = ["#009E73", "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+# Grey has one meaning in every chart: nothing to show (not stated in the sources, unknown, suppressed,
+# no status); no series of real values is ever drawn in it.
+MISSING = "#999999"
 STATUS_COLOURS = {"in_force_member": "#009E73", "in_force_non_member": "#0072B2", "ratified": "#56B4E9",
-                  "signed": "#E69F00", "not_signed_member": "#D55E00", "denounced": "#CC79A7"}
+                  "signed": "#E69F00", "not_signed_member": "#D55E00", "denounced": "#CC79A7", "none": "#DDDDDD"}
+
+
+def palette(names, missing: set = frozenset()) -> dict:
+    """name -> colour: names in `missing` grey, the others the Okabe-Ito colours in order."""
+    colours, i = {}, 0
+    for name in names:
+        if name in missing:
+            colours[name] = MISSING
+        else:
+            colours[name] = OKABE_ITO[i % len(OKABE_ITO)]
+            i += 1
+    return colours
 ZOOMS = {"world": None, "europe": dict(lataxis_range=[33, 72], lonaxis_range=[-25, 60]),
          "africa": dict(lataxis_range=[-38, 38], lonaxis_range=[-25, 60])}
 
@@ -24,7 +39,7 @@ def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.Da
             continue
         fig.add_trace(go.Choropleth(
             locations=part["code"], z=[1] * len(part), locationmode="ISO-3", name=labels[category],
-            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True, text=part["hover"],
+            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=category != "none", text=part["hover"],
             customdata=part["code"],
             hovertemplate="%{text}<extra></extra>", marker_line_color="white", marker_line_width=0.4))
         small = markers[markers["category"] == category]
@@ -49,13 +64,18 @@ def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.Da
     return fig
 
 
-def cumulative(events: pd.DataFrame, title: str, y_label: str) -> go.Figure:
-    """events: date, series (label); one step line per series counting events up to each date."""
+def cumulative(steps: pd.DataFrame, title: str, y_label: str) -> go.Figure:
+    """steps: series (label), date, count: exactly the steps drawn (the model's cumulative counts), one
+    step line per series; the x-axis spans every step."""
     fig = go.Figure()
-    for i, (name, part) in enumerate(events.sort_values("date").groupby("series", sort=False)):
-        dates = pd.to_datetime(part["date"]).sort_values()
-        fig.add_trace(go.Scatter(x=dates, y=list(range(1, len(dates) + 1)), mode="lines", line_shape="hv",
-                                 name=name, line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2.5)))
+    colours = palette(list(dict.fromkeys(steps["series"])))
+    for name, part in steps.groupby("series", sort=False):
+        fig.add_trace(go.Scatter(x=pd.to_datetime(part["date"]), y=part["count"], mode="lines+markers",
+                                 line_shape="hv", name=name, line=dict(color=colours[name], width=2.5)))
+    if len(steps):
+        dates = pd.to_datetime(steps["date"])
+        pad = pd.Timedelta(days=30)
+        fig.update_xaxes(range=[dates.min() - pad, dates.max() + pad])
     fig.update_layout(title=title, yaxis_title=y_label, height=360, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.2))
     return fig
@@ -79,39 +99,55 @@ def timeline(events: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def trend(df: pd.DataFrame, series: dict, title: str, suppressed_label: str) -> go.Figure:
-    """df: period_start and, per measure m, m and m_suppressed; series: measure -> label.
-
-    Suppressed values are drawn as open markers on the axis, never as zero or as a guess.
-    """
+def trend(df: pd.DataFrame, series: dict, title: str, state_labels: dict, y_range=None) -> go.Figure:
+    """df: period_start and, per measure m, m and m_state (a state code); series: measure -> label;
+    state_labels: state code -> label. A cell without a value is drawn as an open grey marker on the axis
+    with what it is (suppressed, unknown) on hover, never as zero or as a guess."""
     fig = go.Figure()
-    for i, (measure, label) in enumerate(series.items()):
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
+    colours = palette(list(series.values()))
+    for measure, label in series.items():
         fig.add_trace(go.Scatter(x=df["period_start"], y=df[measure], mode="lines+markers", name=label,
-                                 line=dict(color=colour), connectgaps=False))
-        hidden = df[df[f"{measure}_suppressed"] == 1]
+                                 line=dict(color=colours[label]), connectgaps=False))
+        hidden = df[df[f"{measure}_state"] != "value"]
         if not hidden.empty:
+            said = [state_labels[s] for s in hidden[f"{measure}_state"]]
             fig.add_trace(go.Scatter(x=hidden["period_start"], y=[0] * len(hidden), mode="markers",
-                                     name=f"{label}: {suppressed_label}",
-                                     marker=dict(symbol="x-open", size=9, color=colour),
-                                     hovertemplate=f"{label}: {suppressed_label}<extra></extra>"))
+                                     name=f"{label}: {', '.join(dict.fromkeys(said))}", text=said,
+                                     marker=dict(symbol="x-open", size=9, color=MISSING, line=dict(width=2)),
+                                     hovertemplate=f"{label}: %{{text}}<extra></extra>"))
+    if y_range:
+        fig.update_yaxes(range=y_range)
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2))
     return fig
 
 
-def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str) -> go.Figure:
+def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
+                 y_range=None) -> go.Figure:
+    """df: x, colour (label), y. Parts named in `missing` (e.g. the suppressed remainder) are grey and hatched."""
     fig = go.Figure()
-    for i, (name, part) in enumerate(df.groupby(colour, sort=True)):
-        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(name), marker_color=OKABE_ITO[i % len(OKABE_ITO)]))
+    names = [n for n in dict.fromkeys(df[colour]) if n not in missing] + [n for n in dict.fromkeys(df[colour])
+                                                                           if n in missing]
+    colours = palette(names, set(missing))
+    for name in names:
+        part = df[df[colour] == name]
+        pattern = dict(shape="/") if name in missing else None
+        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(name), marker_color=colours[name],
+                             marker_pattern=pattern))
+    if y_range:
+        fig.update_yaxes(range=y_range)
     fig.update_layout(barmode="stack", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
     return fig
 
 
-def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str) -> go.Figure:
+def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset()) -> go.Figure:
+    """One line per value of `colour`, its points in x order."""
     fig = go.Figure()
-    for i, (name, part) in enumerate(df.groupby(colour, sort=True)):
+    names = list(dict.fromkeys(df[colour]))
+    colours = palette(names, set(missing))
+    for name in names:
+        part = df[df[colour] == name].sort_values(x)
         fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name), mode="lines+markers",
-                                 line=dict(color=OKABE_ITO[i % len(OKABE_ITO)])))
+                                 line=dict(color=colours[name])))
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return fig

@@ -63,3 +63,23 @@ def share(frame: pd.DataFrame, part: str, whole: str, name: str) -> pd.DataFrame
 def all_hidden(frame: pd.DataFrame, measure: str) -> bool:
     """True when no period has a value for the measure (a chart of it would be empty)."""
     return not (frame[f"{measure}_state"] == VALUE).any()
+
+
+def stack_parts(frame: pd.DataFrame, total: str, parts: list) -> pd.DataFrame:
+    """A breakdown as stacked bars are drawn: period_start, part, value, state. Hidden parts become one
+    'hidden' part whose height is the published total minus the visible parts (derived: the sum of the
+    hidden cells, never any one of them); when the total is hidden too, its height is unknown (None)."""
+    rows = []
+    for _, r in frame.iterrows():
+        hidden = [p for p in parts if r[f"{p}_state"] != VALUE]
+        for p in parts:
+            if p not in hidden:
+                rows.append((r["period_start"], p, int(r[p]), VALUE))
+        if hidden:
+            rest = int(r[total]) - sum(int(r[p]) for p in parts if p not in hidden) \
+                if r[f"{total}_state"] == VALUE else None
+            state = r[f"{hidden[0]}_state"]
+            rows.append((r["period_start"], "hidden:" + ",".join(hidden), rest, state))
+    out = pd.DataFrame(rows, columns=["period_start", "part", "value", "state"])
+    out["value"] = out["value"].astype("Int64")
+    return out
