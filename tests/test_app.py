@@ -85,8 +85,8 @@ def test_methodology_page(app):
     assert "Counts from 1 to 9 are suppressed (k = 10)" in text
     assert any("DEMO DATA" in w.value for w in at.warning)
     sources = at.dataframe[0].value
-    assert {"countries", "treaties", "portals", "portal_stats_demo"} <= set(sources["job"])
-    assert sources["sha256"].str.len().eq(64).all()
+    assert {"countries", "treaties", "portals", "portal_stats_demo"} <= set(sources["Job"])
+    assert sources["SHA-256 of inputs"].str.len().eq(64).all()
 
 
 def test_builds_database_when_missing(tmp_path, monkeypatch):

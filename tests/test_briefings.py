@@ -26,11 +26,12 @@ def pdf_text(path) -> str:
 def test_committee_page(db):
     at = db("committee", round="R1", since="2020-01-01")
     frames = [d.value for d in at.dataframe]
-    detail = next(f for f in frames if "reply_submitted" in f.columns)
-    assert set(detail["reply_submitted"]) >= {"unknown", "yes"}      # unknown is shown as unknown, never "no"
-    assert detail.loc[detail["name_en"] == "Finland", "reply_submitted"].item() == "yes"
-    deposits = next(f for f in frames if "date_precision" in f.columns)  # the first list: deposits
-    assert {"Armenia", "Ireland"} <= set(deposits["name_en"])
+    detail = next(f for f in frames if "Reply submitted" in f.columns)
+    assert set(detail["Reply submitted"]) >= {"unknown", "yes"}      # unknown is shown as unknown, never "no"
+    assert detail.loc[detail["State or territory"] == "Finland", "Reply submitted"].item() == "yes"
+    deposits = next(f for f in frames if list(f.columns) == ["Code", "State or territory", "Date", "Source",
+                                                              "Confidence"])  # the first list: deposits
+    assert {"Armenia", "Ireland"} <= set(deposits["State or territory"])
     text = " ".join(str(f.to_dict()) for f in frames)
     assert "Morocco" in text
     assert at.query_params["round"] == "R1" and at.query_params["since"] == "2020-01-01"
@@ -69,10 +70,11 @@ def test_country_briefings_read_back_and_match_the_dashboard(db, tmp_path):
     profile = " ".join(m.value for m in at.markdown)
     assert "Status today: **In force**" in profile and "Lanzarote status on" in pdf_text(gbr)
     assert "In force" in pdf_text(gbr)
-    stats = next(d.value for d in at.dataframe if "received" in d.value.columns)
+    stats = next(d.value for d in at.dataframe if "Received" in d.value.columns)
     for _, row in stats.iterrows():
-        value = "suppressed" if row["received_suppressed"] else f"{int(row['received']):,}"
-        assert f"{row['period_start'].year} {value}" in text, (row["period_start"], value)
+        state = row["Received: State of the value"]
+        value = f"{int(row['Received']):,}" if state == "value" else state
+        assert f"{row['Year']} {value}" in text, (row["Year"], value)
     if shutil.which("pdftoppm") or os.environ.get("CI"):
         subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(mar), str(tmp_path / "page")],
                        check=True)

@@ -10,7 +10,7 @@ from dashboard import charts, queries
 from dashboard.components import briefing_download, chart, demo_banner, said_instead, table, url_value
 from dashboard.formatting import event_date, file_name, period, portal_launch, state_label
 from dashboard.model.cells import all_hidden, stack_parts
-from dashboard.tables import events_table, notes_table, rounds_table, stats_table
+from dashboard.tables import events_table, rounds_table, stats_table
 from dashboard.text import t
 from dashboard.urlstate import parse_codes, parse_date
 
