@@ -108,10 +108,10 @@ STAT_COLUMNS = {"received": "measure.received", "actioned": "measure.actioned",
                 "share_actioned": "measure.share_actioned"}
 
 
-def country_document(v: CountryProfile, pub: dict, loads: pd.DataFrame, render: ChartRenderer | None) -> Briefing:
+def country_document(v: CountryProfile, render: ChartRenderer | None) -> Briefing:
     """A country briefing rendered from the same model object as the country page."""
     b = Briefing(t("brief.country_title", name=v.name_en), f"country-{v.code}")
-    _header(b, v.as_of, pub)
+    _header(b, v.as_of, v.publication)
     b.h2(t("country.treaty"))
     b.p(t("brief.coe", member=t("yes") if v.coe_member else t("no")))
     b.p(t("brief.status", date=v.as_of.isoformat(), status=t(f"status.{v.status}")))
@@ -158,13 +158,12 @@ def country_document(v: CountryProfile, pub: dict, loads: pd.DataFrame, render: 
                                                           "actioned": t("measure.actioned")},
                                                 t("country.stats_title"), labels)), t("country.stats_title"))
             b.note(t("brief.suppression", k=v.k))
-    _sources(b, loads)
+    _sources(b, v.loads)
     return b
 
 
 def country_briefing(engine, code: str, as_of: date, render: ChartRenderer | None) -> Briefing:
-    return country_document(country.profile(engine, code, as_of), reading.publication(engine),
-                            reading.last_loads(engine), render)
+    return country_document(country.profile(engine, code, as_of), render)
 
 
 def round_document(v: Committee) -> Briefing:
@@ -190,10 +189,10 @@ def round_briefing(engine, round_code: str, as_of: date) -> Briefing:
     return round_document(committee.committee(engine, as_of, round_code, as_of))
 
 
-def funder_document(v: FunderView, pub: dict, loads: pd.DataFrame, render: ChartRenderer | None) -> Briefing:
+def funder_document(v: FunderView, render: ChartRenderer | None) -> Briefing:
     """A funder report rendered from the same model object as the funder page."""
     b = Briefing(t("brief.funder_title", funder=v.funder), "funder-" + re.sub(r"[^a-z0-9]+", "-", v.funder.lower()))
-    _header(b, v.as_of, pub)
+    _header(b, v.as_of, v.publication)
     b.p(t("brief.funder_period", start=v.start, end=v.end))
     b.h2(t("funder.portals"))
     b.table(funded_table(v.portals).drop(columns=[t("country.partners")]))
@@ -209,14 +208,13 @@ def funder_document(v: FunderView, pub: dict, loads: pd.DataFrame, render: Chart
                                                     "actioned": t("measure.actioned")},
                                             t("funder.reports"), {})), t("funder.reports"))
         b.note(t("funder.at_least"))
-    _sources(b, loads)
+    _sources(b, v.loads)
     return b
 
 
 def funder_briefing(engine, funder_name: str, start: int, end: int, as_of: date,
                     render: ChartRenderer | None) -> Briefing:
-    return funder_document(funder.funder_view(engine, funder_name, start, end, as_of), reading.publication(engine),
-                           reading.last_loads(engine), render)
+    return funder_document(funder.funder_view(engine, funder_name, start, end, as_of), render)
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -308,16 +306,15 @@ def write(b: Briefing, folder: Path, formats=("pdf", "md")) -> list[Path]:
     return out
 
 
-def build(engine, kind: str, *args, as_of: date | None = None) -> Briefing:
-    """The dashboard's entry: the same documents as the command line, for the page's date."""
-    today = as_of or date.today()
+DOCUMENTS = {CountryProfile: country_document, FunderView: funder_document,
+             Committee: lambda view, render: round_document(view)}
+
+
+def build(view) -> Briefing:
+    """The dashboard's entry: the briefing of the very model object the page rendered."""
     render = None if os.environ.get("BRIEFING_NO_CHARTS") else ChartRenderer()
     try:
-        if kind == "country":
-            return country_briefing(engine, args[0], today, render)
-        if kind == "round":
-            return round_briefing(engine, args[0], today)
-        return funder_briefing(engine, args[0], args[1], args[2], today, render)
+        return DOCUMENTS[type(view)](view, render)
     finally:
         if render is not None:
             render.close()

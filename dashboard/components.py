@@ -1,11 +1,8 @@
 """Pieces every page uses: charts with local map geometry, tables and downloads safe in a spreadsheet,
 the demo banner, URL values with a note when they were corrected."""
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from . import queries
 from .formatting import safe_csv, safe_frame
 from .text import t
 from .urlstate import Parsed
@@ -57,13 +54,13 @@ def url_value(parsed: Parsed):
     return parsed.value
 
 
-def briefing_download(kind: str, *args, as_of: date) -> None:
-    """One click prepares the briefing (PDF and Markdown, as from the command line); a second downloads it."""
+def briefing_download(key: str, view) -> None:
+    """One click prepares the briefing of the model object the page shows (PDF and Markdown, as from the
+    command line); a second downloads it."""
     from . import briefings
-    key = f"brief-{kind}-{'-'.join(map(str, args))}-{as_of.isoformat()}"
+    key = f"brief-{key}"
     if st.button(t("brief.download"), key=key):
         with st.spinner():
-            doc = briefings.build(queries.engine(), kind, *args, as_of=as_of)
-            st.session_state[f"{key}-files"] = briefings.as_bytes(doc)
+            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view))
     for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
         st.download_button(t("brief.ready", kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")

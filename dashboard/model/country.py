@@ -52,6 +52,8 @@ class CountryProfile:
     k: int | None
     is_demo: bool
     treaties_retrieved: str | None
+    publication: dict        # k, is_demo, cells, cells_suppressed of the statistics' publication
+    loads: pd.DataFrame      # each job's last load: the provenance of everything above
 
 
 def funder_names(text) -> list:
@@ -98,9 +100,11 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
             stats = with_states(raw, STAT_MEASURES)
             share(stats, "actioned", "received", "share_actioned")
             share(stats, "self_generated_yes", "actioned", "share_self")
-            pub = reading.publication(engine)
-            k, is_demo = int(pub.get("k", 10)), bool(pub.get("is_demo"))
-    loads = reading.last_loads(engine).set_index("job")
+    pub = reading.publication(engine)
+    if stats is not None:
+        k, is_demo = int(pub.get("k", 10)), bool(pub.get("is_demo"))
+    loads = reading.last_loads(engine)
+    by_job = loads.set_index("job")
     return CountryProfile(
         code=code, name_en=place["name_en"], name_fr=place["name_fr"], code_kind=place["code_kind"], as_of=as_of,
         coe_member=code in members, coe_accession=_date(place["coe_accession_date"]),
@@ -109,4 +113,5 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
         status_certain=bool(row.get("status_certain", 1)), dates=row, events=events,
         notes=notes_for(engine, code, place["name_en"]), rounds=rounds, portal=portal, stats=stats, k=k,
         is_demo=is_demo,
-        treaties_retrieved=str(loads.loc["treaties", "retrieved_at"]) if "treaties" in loads.index else None)
+        treaties_retrieved=str(by_job.loc["treaties", "retrieved_at"]) if "treaties" in by_job.index else None,
+        publication=pub, loads=loads)

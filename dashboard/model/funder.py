@@ -43,6 +43,8 @@ class FunderView:
     totals: pd.DataFrame     # year, received, received_hidden, actioned, actioned_hidden (portal-years hidden)
     k: int | None
     is_demo: bool
+    publication: dict
+    loads: pd.DataFrame      # each job's last load: the provenance of everything above
 
 
 def funder_view(engine, funder: str, start: int, end: int, as_of: date) -> FunderView:
@@ -65,6 +67,7 @@ def funder_view(engine, funder: str, start: int, end: int, as_of: date) -> Funde
             rows.append(row)
     totals = pd.DataFrame(rows, columns=["year", "received", "received_hidden", "actioned", "actioned_hidden"])
     totals = totals.astype("int64")
-    pub = reading.publication(engine) if len(totals) else {}
+    pub = reading.publication(engine)
     return FunderView(funder, start, end, as_of, funded, languages, launches, totals,
-                      int(pub["k"]) if pub else None, bool(pub.get("is_demo")))
+                      int(pub["k"]) if pub and len(totals) else None, bool(pub.get("is_demo")) and len(totals) > 0,
+                      pub, reading.last_loads(engine))

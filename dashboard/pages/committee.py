@@ -79,7 +79,7 @@ if picked != chosen:
     view = queries.committee(today, chosen, since)
 st.query_params["round"] = chosen
 table(round_parties_table(view.parties))
-briefing_download("round", chosen, as_of=today)
+briefing_download(f"round-{chosen}-{today}", view)
 
 st.subheader(t("committee.changes"))
 since = st.date_input(t("committee.since"), value=since, min_value=FIRST, max_value=today)

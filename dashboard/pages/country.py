@@ -47,7 +47,7 @@ def section(render):
 def heading(v):
     st.subheader(v.name_en)
     st.caption(f"{v.name_fr} · {v.code}" + (" (project code, not ISO)" if v.code_kind == "project" else ""))
-    briefing_download("country", v.code, as_of=as_of)
+    briefing_download(f"country-{v.code}-{as_of}", v)
     st.markdown(f"**{t('country.coe')}**")
     if v.coe_accession is not None:
         st.write(t("country.coe_left", joined=v.coe_accession, left=v.coe_left) if v.coe_left

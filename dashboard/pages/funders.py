@@ -59,4 +59,4 @@ else:
     chart(charts.trend(frame, {"received": t("measure.received"), "actioned": t("measure.actioned")},
                        t("funder.reports"), {}), funder_totals_table(view.totals), "funder-reports",
           t("funder.at_least"), file_name("funder-reports", today))
-briefing_download("funder", funder, first, last, as_of=today)
+briefing_download(f"funder-{funder}-{first}-{last}-{today}", view)
