@@ -119,8 +119,8 @@ def country_document(v: CountryProfile, render: ChartRenderer | None) -> Briefin
         b.p(t("country.not_party", date=v.as_of.isoformat()))
     else:
         d = v.dates
-        b.p(f"{t('col.signature')}: {event_date(d, 'signature') or t('unknown')}; {t('col.deposit')}: "
-            f"{event_date(d, 'deposit') or t('unknown')}; {t('col.eif')}: {event_date(d, 'eif') or t('unknown')}; "
+        b.p(f"{t('col.signature')}: {event_date(d, 'signature') or t('none')}; {t('col.deposit')}: "
+            f"{event_date(d, 'deposit') or t('none')}; {t('col.eif')}: {event_date(d, 'eif') or t('none')}; "
             f"{t('col.confidence')}: {d.get('confidence')}" + (f"; {t('col.conflict')}" if d.get("has_conflict") else ""))
         b.table(events_table(v.events).drop(columns=[t("col.detail"), t("col.note")]))
         dated = v.events[v.events["is_selected"] == 1].assign(

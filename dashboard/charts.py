@@ -122,12 +122,14 @@ def trend(df: pd.DataFrame, series: dict, title: str, state_labels: dict, y_rang
 
 
 def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
-                 y_range=None) -> go.Figure:
-    """df: x, colour (label), y. Parts named in `missing` (e.g. the suppressed remainder) are grey and hatched."""
+                 y_range=None, order: list | None = None) -> go.Figure:
+    """df: x, colour (label), y. Parts named in `missing` (e.g. the suppressed remainder) are grey and hatched;
+    `order` (every name the dimension can take) gives each name the same colour in every chart."""
     fig = go.Figure()
     names = [n for n in dict.fromkeys(df[colour]) if n not in missing] + [n for n in dict.fromkeys(df[colour])
                                                                            if n in missing]
-    colours = palette(names, set(missing))
+    every = [n for n in (order or []) if n not in missing] + [n for n in names if n not in (order or [])]
+    colours = palette(every, set(missing))
     for name in names:
         part = df[df[colour] == name]
         pattern = dict(shape="/") if name in missing else None
@@ -140,11 +142,13 @@ def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, miss
     return fig
 
 
-def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset()) -> go.Figure:
-    """One line per value of `colour`, its points in x order."""
+def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
+          order: list | None = None) -> go.Figure:
+    """One line per value of `colour`, its points in x order; `order` as in stacked_bars."""
     fig = go.Figure()
     names = list(dict.fromkeys(df[colour]))
-    colours = palette(names, set(missing))
+    every = [n for n in (order or []) if n not in missing] + [n for n in names if n not in (order or [])]
+    colours = palette(every, set(missing))
     for name in names:
         part = df[df[colour] == name].sort_values(x)
         fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name), mode="lines+markers",

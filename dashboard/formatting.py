@@ -23,7 +23,7 @@ def period(start, end, precision: str, basis: str | None = None) -> str:
 
 def event_date(row, prefix: str) -> str:
     """A status row's event (signature, deposit, eif) as shown: empty when not known by the as-of date."""
-    if row is None:
+    if row is None or row.get(f"{prefix}_to") is None or pd.isna(row.get(f"{prefix}_to")):
         return ""
     return period(row.get(f"{prefix}_from"), row.get(f"{prefix}_to"), row.get(f"{prefix}_precision"),
                   row.get(f"{prefix}_basis"))

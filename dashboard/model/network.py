@@ -20,6 +20,7 @@ HOSTS = BREAKDOWNS["hosting"][1]
 class Network:
     as_of: date
     grain: str                    # year | month
+    region_names: list            # every portal region group, in one order (one colour each in every chart)
     launches_region: pd.DataFrame  # year, region, portals
     launches_funder: pd.DataFrame  # year, funder (a name, or NOT_STATED), portals
     totals: pd.DataFrame | None    # period_start, received/actioned/outcomes/hosts with states
@@ -52,4 +53,5 @@ def network(engine, as_of: date, grain: str) -> Network:
 
     figures = reading.published_figures(engine)
     figures = figures[figures["year"] <= as_of.year].sort_values(["publisher", "metric", "year"])
-    return Network(as_of, grain, by_region, by_funder, totals, regions, figures.reset_index(drop=True), k, is_demo)
+    names = sorted({region_group(r) for r in portals["region"]})
+    return Network(as_of, grain, names, by_region, by_funder, totals, regions, figures.reset_index(drop=True), k, is_demo)

@@ -63,9 +63,9 @@ def treaty(v):
     if not v.has_events:
         st.write(t("country.not_party", date=as_of.isoformat()))
         return
-    st.write(f"{t('col.signature')}: {event_date(v.dates, 'signature') or t('unknown')} · {t('col.deposit')}: "
-             f"{event_date(v.dates, 'deposit') or t('unknown')} · {t('col.eif')}: "
-             f"{event_date(v.dates, 'eif') or t('unknown')}")
+    st.write(f"{t('col.signature')}: {event_date(v.dates, 'signature') or t('none')} · {t('col.deposit')}: "
+             f"{event_date(v.dates, 'deposit') or t('none')} · {t('col.eif')}: "
+             f"{event_date(v.dates, 'eif') or t('none')}")
     dated = v.events[v.events["is_selected"] == 1].assign(
         label=lambda d: [t(f"event.{e}") for e in d["event_type"]],
         hover=lambda d: [f"{t(f'event.{e}')}: {period(a, b, p)} ({t(f'basis.{s}')}, {c})" for e, a, b, p, s, c in

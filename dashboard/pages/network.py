@@ -25,7 +25,7 @@ view = queries.network(today, grain)
 by_region = view.launches_region.rename(columns={"year": t("col.year"), "region": t("col.region"),
                                                  "portals": t("col.portals")})
 chart(charts.stacked_bars(view.launches_region, "year", "region", "portals", t("network.launches"),
-                          {"Unknown region"}), by_region, "launches-region", t("network.launches"),
+                          {"Unknown region"}, order=view.region_names), by_region, "launches-region", t("network.launches"),
       file_name("launches-region", today))
 funders = view.launches_funder.assign(funder=lambda d: [t("network.funder_none") if f == NOT_STATED else f
                                                         for f in d["funder"]])
@@ -50,7 +50,8 @@ else:
           stats_table(view.totals, counts, view.k, period_col), f"network-{grain}", t("network.received"),
           file_name(f"network-{grain}", today))
     regions = view.regions
-    chart(charts.lines(regions, "period_start", "region", "received", t("network.by_region"), {"Unknown region"}),
+    chart(charts.lines(regions, "period_start", "region", "received", t("network.by_region"), {"Unknown region"},
+                       order=view.region_names),
           pd.DataFrame({t(period_col): regions["period_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y"),
                         t("col.region"): regions["region"], t("col.received"): regions["received"],
                         t("col.state"): [labels[s] for s in regions["received_state"]]}),
