@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -108,3 +109,49 @@ def test_bad_requests_are_refused(db, tmp_path, capsys):
     assert "unknown country code(s): ZZZ" in err and "unknown round 'R9'" in err
     assert "unknown funder 'Nobody'; funders:" in err and "Fund to End Violence Against Children" in err
     assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("name, query, kind", [
+    ("country", {"countries": "UKR", "as_of": "2024-06-01"}, "country"),
+    ("country", {"countries": "MAR"}, "country"),
+    ("committee", {"round": "R1"}, "round"),
+    ("funders", {"funder": "Fund to End Violence Against Children", "from": "2018", "to": "2024"}, "funder"),
+])
+def test_page_and_its_briefing_render_one_object(db, monkeypatch, name, query, kind):
+    """The briefing button hands the page's own model object to the briefing; every figure of that object
+    is on the page and in the briefing."""
+    from dashboard import briefings
+    monkeypatch.setenv("BRIEFING_NO_CHARTS", "1")
+    seen, docs = [], []
+    real = briefings.build
+    monkeypatch.setattr(briefings, "build", lambda view: seen.append(view) or docs.append(real(view)) or docs[-1])
+    at = db(name, **query)
+    at.button[0].click().run()
+    assert not at.exception
+    (view,) = seen
+    md = next(data for file, (data, mime) in briefings.as_bytes(docs[0]).items() if file.endswith(".md")).decode()
+    frames = [d.value for d in at.dataframe]
+    if kind == "country":
+        assert f"Lanzarote status on {view.as_of.isoformat()}" in md
+        assert f"Country briefing: {view.name_en}" in md
+        if view.stats is not None:
+            table = next(f for f in frames if "Received" in f.columns)
+            for row, stat in zip(table.itertuples(index=False), view.stats.itertuples()):
+                state = stat.received_state
+                shown = f"{stat.received:,}" if state == "value" else row[2]
+                assert f"| {stat.period_start.year} | {shown} |" in md
+                assert (row[1] == stat.received) if state == "value" else pd.isna(row[1])
+        if view.portal is not None:
+            assert view.portal.source in md and f"Launched: {view.portal.launch_to}" in md.replace("**", "")
+    elif kind == "round":
+        table = next(f for f in frames if "Reply submitted" in f.columns)
+        for party in view.parties.itertuples():
+            reply = party.reply_submitted if isinstance(party.reply_submitted, str) else "unknown"
+            assert table.loc[table["Code"] == party.country_code, "Reply submitted"].item() == reply
+            assert f"| {party.name_en} | " in md and reply in md
+    else:
+        table = next(f for f in frames if "Portal-years suppressed" in " ".join(f.columns))
+        assert list(table["Year"]) == list(view.totals["year"])
+        for row in view.totals.itertuples():
+            assert f"| {row.year:,} | {row.received:,} | {row.received_hidden:,} | {row.actioned:,} |" in md
+            assert table.loc[table["Year"] == row.year, "Received"].item() == row.received
