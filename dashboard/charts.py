@@ -29,7 +29,7 @@ ZOOMS = {"world": None, "europe": dict(lataxis_range=[33, 72], lonaxis_range=[-2
 
 
 def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.DataFrame, labels: dict,
-               zoom: str = "world", title: str = "") -> go.Figure:
+               zoom: str = "world", title: str = "", height: int = 520) -> go.Figure:
     """states: code, name, category, hover; markers: small states (code, lat, lon, category, hover);
     portal_points: portal markers (lat, lon, hover)."""
     fig = go.Figure()
@@ -59,7 +59,7 @@ def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.Da
                     showframe=False)
     if ZOOMS.get(zoom):
         fig.update_geos(**ZOOMS[zoom])
-    fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), height=520, title=title,
+    fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), height=height, title=title,
                       legend=dict(orientation="h", yanchor="bottom", y=-0.12), clickmode="event+select")
     return fig
 

@@ -15,6 +15,14 @@ def plot_config() -> dict:
             "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+def on_phone() -> bool:
+    """A phone's browser says 'Mobile' in its User-Agent; the map is then drawn shorter (no blank bands)."""
+    try:
+        return "Mobile" in (st.context.headers.get("User-Agent") or "")
+    except Exception:  # no browser (tests, benchmarks)
+        return False
+
+
 def table(df: pd.DataFrame, **kwargs):
     """st.dataframe of a frame whose text cells cannot run as formulas in the grid's own CSV export."""
     return st.dataframe(safe_frame(df), hide_index=True, width="stretch", **kwargs)

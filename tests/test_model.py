@@ -102,6 +102,9 @@ def test_morocco_caveat_and_launch_conflict(warehouse):
     assert v.notes["note"].str.contains("invite accession").any()
     assert "9 Feb 2021" in v.portal.notes and "11 Feb 2021" in v.portal.notes
     assert v.portal.funders == ["Global Partnership / Fund to End Violence Against Children"]
+    tunisia = profile(warehouse, "TUN", TODAY).portal
+    assert tunisia.languages is None and tunisia.partners      # not given: None, never 'nan'
+
 
 
 def test_portal_statistics_carry_a_state_per_value(warehouse):

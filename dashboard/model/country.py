@@ -62,6 +62,11 @@ def funder_names(text) -> list:
     return [p for p in parts if p and not p.lower().startswith("reference")]
 
 
+def _text(value) -> str | None:
+    """A free-text field, None when the sources give nothing (NULL, NaN or empty)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _date(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
@@ -91,9 +96,9 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
     if len(ours) and ours.iloc[0]["launch_to"] is not None and ours.iloc[0]["launch_to"] <= as_of:
         p = ours.iloc[0]
         portal = Portal(p["portal_code"], p["portal_name"], _date(p["launch_from"]), _date(p["launch_to"]),
-                        p["launch_precision"], p["partners"] or None, funder_names(p["funders"]),
-                        p["languages"] or None, p["url"] or None, p["source"], p["confidence"],
-                        _date(p["retrieved_at"]), p["notes"] if isinstance(p["notes"], str) else None)
+                        p["launch_precision"], _text(p["partners"]), funder_names(p["funders"]),
+                        _text(p["languages"]), _text(p["url"]), p["source"], p["confidence"],
+                        _date(p["retrieved_at"]), _text(p["notes"]))
         raw = reading.portal_stats(engine, "portal", "year", portal.portal_code)
         raw = raw[raw["period_start"].dt.date <= as_of]
         if len(raw):

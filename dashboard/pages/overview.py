@@ -5,13 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
-from dashboard.components import chart, table, url_value
+from dashboard.components import chart, on_phone, table, url_value
 from dashboard.formatting import file_name, portal_launch
 from dashboard.tables import states_table, steps_table
 from dashboard.text import t, tn
 from dashboard.urlstate import parse_choice, parse_date
 
 FIRST = date(2007, 10, 25)   # the Convention opened for signature
+PHONE_MAP_HEIGHT = 330       # a world map 390 px wide is about 190 px high, plus its legend
 
 st.header(t("overview.heading"))
 today = date.today()
@@ -50,7 +51,8 @@ small = states[states["marker_lat"].notna() & (states["category"] != "none")
                & ~states["code"].isin(set(drawn["country_code"]))].rename(columns={"marker_lat": "lat",
                                                                                   "marker_lon": "lon"})
 labels = {k: t(f"cat.{k}") for k in list(charts.STATUS_COLOURS) + ["portal"]}
-fig = charts.status_map(states, small, points, labels, zoom, t("map.title", date=as_of.isoformat()))
+fig = charts.status_map(states, small, points, labels, zoom, t("map.title", date=as_of.isoformat()),
+                        height=PHONE_MAP_HEIGHT if on_phone() else 520)
 alt = t("map.alt", zoom=t(f"map.zoom.{zoom}"), date=as_of.isoformat(), in_force=view.parties,
         portals=tn("n.portals", view.portals_launched), drawn=view.portals_drawn,
         not_drawn=t("map.not_drawn") if view.portals_drawn < view.portals_launched else "")
