@@ -70,7 +70,7 @@ def stack_parts(frame: pd.DataFrame, total: str, parts: list) -> pd.DataFrame:
     'hidden' part whose height is the published total minus the visible parts (derived: the sum of the
     hidden cells, never any one of them); when the total is hidden too, its height is unknown (None)."""
     rows = []
-    for _, r in frame.iterrows():
+    for r in frame.to_dict("records"):
         hidden = [p for p in parts if r[f"{p}_state"] != VALUE]
         for p in parts:
             if p not in hidden:

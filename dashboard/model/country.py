@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 
 from .. import reading
-from .cells import share, with_states
+from .cells import share, stack_parts, with_states
 from .periods import known_by
 
 STAT_MEASURES = ["received", "actioned", "severity_a", "severity_b", "severity_c", "self_generated_yes"]
@@ -49,6 +49,7 @@ class CountryProfile:
     rounds: pd.DataFrame   # round_code, covered, reply_submitted, recommendations, compliance_status, source
     portal: Portal | None
     stats: pd.DataFrame | None   # yearly: period_start, per measure value + state, shares with state
+    severity: pd.DataFrame | None  # actioned by severity as stacked: period_start, part, value, state
     k: int | None
     is_demo: bool
     treaties_retrieved: str | None
@@ -92,7 +93,7 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
 
     portals = reading.portals(engine)
     ours = portals[portals["country_code"] == code]
-    portal, stats, k, is_demo = None, None, None, False
+    portal, stats, severity, k, is_demo = None, None, None, None, False
     if len(ours) and ours.iloc[0]["launch_to"] is not None and ours.iloc[0]["launch_to"] <= as_of:
         p = ours.iloc[0]
         portal = Portal(p["portal_code"], p["portal_name"], _date(p["launch_from"]), _date(p["launch_to"]),
@@ -105,6 +106,7 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
             stats = with_states(raw, STAT_MEASURES)
             share(stats, "actioned", "received", "share_actioned")
             share(stats, "self_generated_yes", "actioned", "share_self")
+            severity = stack_parts(stats, "actioned", ["severity_a", "severity_b", "severity_c"])
     pub = reading.publication(engine)
     if stats is not None:
         k, is_demo = int(pub.get("k", 10)), bool(pub.get("is_demo"))
@@ -116,7 +118,8 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
         coe_left=_date(place["coe_left_date"]), status=row.get("status", "not_signed"),
         is_party=row.get("status") == "in_force", has_events=bool(row),
         status_certain=bool(row.get("status_certain", 1)), dates=row, events=events,
-        notes=notes_for(engine, code, place["name_en"]), rounds=rounds, portal=portal, stats=stats, k=k,
+        notes=notes_for(engine, code, place["name_en"]), rounds=rounds, portal=portal, stats=stats,
+        severity=severity, k=k,
         is_demo=is_demo,
         treaties_retrieved=str(by_job.loc["treaties", "retrieved_at"]) if "treaties" in by_job.index else None,
         publication=pub, loads=loads)

@@ -9,7 +9,7 @@ from etl.portal_stats import region_group
 from etl.stats_format import BREAKDOWNS
 
 from .. import reading
-from .cells import with_states
+from .cells import stack_parts, with_states
 from .funder import funder_group
 
 OUTCOMES = BREAKDOWNS["outcome"][1]
@@ -25,6 +25,8 @@ class Network:
     launches_funder: pd.DataFrame  # year, funder (a name, or NOT_STATED), portals
     totals: pd.DataFrame | None    # period_start, received/actioned/outcomes/hosts with states
     regions: pd.DataFrame | None   # period_start, region, received, received_state
+    outcomes: pd.DataFrame | None  # received by outcome as stacked: period_start, part, value, state
+    hosting: pd.DataFrame | None   # actioned by hosting region as stacked: period_start, part, value, state
     figures: pd.DataFrame          # publisher, metric, unit, year, value, source, notes: sorted by series and year
     k: int | None
     is_demo: bool
@@ -39,7 +41,7 @@ def network(engine, as_of: date, grain: str) -> Network:
     by_region = launched.groupby(["year", "region"]).size().rename("portals").reset_index()
     by_funder = launched.groupby(["year", "funder"]).size().rename("portals").reset_index()
 
-    totals = regions = None
+    totals = regions = outcomes = hosting = None
     k, is_demo = None, False
     raw = reading.portal_stats(engine, "network", grain)
     raw = raw[raw["period_start"].dt.date <= as_of]
@@ -48,10 +50,13 @@ def network(engine, as_of: date, grain: str) -> Network:
         reg = reading.portal_stats(engine, "region", grain)
         reg = reg[reg["period_start"].dt.date <= as_of]
         regions = with_states(reg, ["received"]).assign(region=reg["unit_code"].to_numpy())
+        outcomes = stack_parts(totals, "received", OUTCOMES)
+        hosting = stack_parts(totals, "actioned", HOSTS)
         pub = reading.publication(engine)
         k, is_demo = int(pub.get("k", 10)), bool(pub.get("is_demo"))
 
     figures = reading.published_figures(engine)
     figures = figures[figures["year"] <= as_of.year].sort_values(["publisher", "metric", "year"])
     names = sorted({region_group(r) for r in portals["region"]})
-    return Network(as_of, grain, names, by_region, by_funder, totals, regions, figures.reset_index(drop=True), k, is_demo)
+    return Network(as_of, grain, names, by_region, by_funder, totals, regions, outcomes, hosting,
+                   figures.reset_index(drop=True), k, is_demo)

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import charts, queries
 from dashboard.components import briefing_download, chart, demo_banner, said_instead, table, url_value
 from dashboard.formatting import event_date, file_name, period, portal_launch, state_label
-from dashboard.model.cells import all_hidden, stack_parts
+from dashboard.model.cells import all_hidden
 from dashboard.tables import events_table, rounds_table, stats_table
 from dashboard.text import t
 from dashboard.urlstate import parse_codes, parse_date
@@ -133,7 +133,7 @@ def statistics(v):
     chart(charts.trend(v.stats, counts, t("country.stats_title"), labels_for(v), received_range),
           stats_table(v.stats, counts, v.k), f"stats-{v.code}", t("country.stats_title"),
           file_name(f"stats-{v.code}", as_of))
-    parts = stack_parts(v.stats, "actioned", ["severity_a", "severity_b", "severity_c"])
+    parts = v.severity.copy()
     parts["label"] = [t("state.hidden_part", parts=", ".join(x[-1].upper() for x in p[7:].split(",")))
                       if p.startswith("hidden:") else p[-1].upper() for p in parts["part"]]
     hidden = {x for x, p in zip(parts["label"], parts["part"]) if p.startswith("hidden:")}

@@ -8,9 +8,7 @@ import streamlit as st
 from dashboard import charts, queries
 from dashboard.components import chart, demo_banner, table, url_value
 from dashboard.formatting import file_name, state_label
-from dashboard.model.cells import stack_parts
 from dashboard.model.funder import NOT_STATED
-from dashboard.model.network import HOSTS, OUTCOMES
 from dashboard.tables import stats_table
 from dashboard.text import t
 from dashboard.urlstate import parse_choice
@@ -56,9 +54,9 @@ else:
                         t("col.region"): regions["region"], t("col.received"): regions["received"],
                         t("col.state"): [labels[s] for s in regions["received_state"]]}),
           f"regions-{grain}", t("network.by_region"), file_name(f"regions-{grain}", today))
-    for total, parts, key, title in (("received", OUTCOMES, "outcomes", t("network.by_outcome")),
-                                     ("actioned", HOSTS, "hosting", t("network.by_host"))):
-        stacked = stack_parts(view.totals, total, parts)
+    for stacked, key, title in ((view.outcomes, "outcomes", t("network.by_outcome")),
+                                (view.hosting, "hosting", t("network.by_host"))):
+        stacked = stacked.copy()
         stacked["label"] = [t("state.hidden_part", parts=", ".join(p[7:].split(","))) if p.startswith("hidden:")
                             else p for p in stacked["part"]]
         hidden = {x for x, p in zip(stacked["label"], stacked["part"]) if p.startswith("hidden:") or p == "host_unknown"}
