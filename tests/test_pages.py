@@ -189,6 +189,12 @@ def test_morocco_is_said_to_be_not_a_party_with_its_caveat_launch_conflict_and_c
     assert "reference" not in funders and "Fund to End Violence Against Children" in funders
 
 
+def test_a_country_with_no_status_has_a_profile_that_says_so(page):
+    at = page("country", countries="USA")
+    assert [s.value for s in at.subheader][0] == "United States"
+    assert "Not a Party on" in texts(at) and not at.info
+
+
 def test_grey_countries_on_the_map_have_a_hover(page):
     at = page()
     geo = next(s for s in specs(at) if any(tr.get("type") == "choropleth" for tr in s["data"]))
@@ -270,6 +276,26 @@ def test_csv_downloads_hold_what_is_drawn(page, monkeypatch):
     assert not re.search(r"\d\.0\b", text)
     frame = pd.read_csv(io.BytesIO(stats))
     assert {"Received: State of the value", "Actioned: State of the value"} <= set(frame.columns)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_csv_has_integer_counts_and_a_dated_name(page, monkeypatch, name):
+    import streamlit as st
+    saved = {}
+    real = st.download_button
+
+    def spy(label, data, file_name=None, **kwargs):
+        saved[file_name] = data
+        return real(label, data, file_name=file_name, **kwargs)
+    monkeypatch.setattr(st, "download_button", spy)
+    page(name)
+    for file, data in saved.items():
+        assert re.search(r"_as-of-\d{4}-\d{2}-\d{2}(_data-\d{4}-\d{2}-\d{2})?\.csv$", file), file
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        for col in frame.columns:
+            if col in ("Count", "Received", "Actioned", "Portals launched", "Value", "Year") or "suppressed" in col:
+                floats = [v for v in frame[col] if re.fullmatch(r"-?\d+\.0", v)]
+                assert not floats, (file, col, floats[:3])
 
 
 def test_no_download_or_table_lets_a_cell_start_a_formula():

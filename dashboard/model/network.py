@@ -57,6 +57,8 @@ def network(engine, as_of: date, grain: str) -> Network:
 
     figures = reading.published_figures(engine)
     figures = figures[figures["year"] <= as_of.year].sort_values(["publisher", "metric", "year"])
+    figures["value"] = pd.Series([int(v) if pd.notna(v) and float(v).is_integer() else v for v in figures["value"]],
+                                 index=figures.index, dtype=object)   # counts as integers, shares as published
     names = sorted({region_group(r) for r in portals["region"]})
     return Network(as_of, grain, names, by_region, by_funder, totals, regions, outcomes, hosting,
                    figures.reset_index(drop=True), k, is_demo)

@@ -20,12 +20,8 @@ LIMIT = 3
 st.header(t("country.heading"))
 today = date.today()
 as_of = url_value(parse_date("as_of", st.query_params.get("as_of"), today, FIRST, today))
-places = queries.countries()
-portals = queries.portals()
-relevant = set(places.loc[places["lanzarote_status"].notna() | places["coe_accession_date"].notna(), "code"]) | set(
-    portals["country_code"].dropna())
-options = places[places["code"].isin(relevant)].sort_values("name_en")
-names = dict(zip(options["code"], options["name_en"]))
+places = queries.countries().sort_values("name_en")
+names = dict(zip(places["code"], places["name_en"]))   # every country: one clicked on the map opens here
 wanted = url_value(parse_codes("countries", st.query_params.get("countries"), set(names), ["MAR"], LIMIT))
 chosen = st.multiselect(t("country.pick"), list(names), default=wanted, format_func=names.get,
                         max_selections=LIMIT, help=t("country.help"), select_all=False, filter_mode="contains")
