@@ -64,6 +64,17 @@ def test_committee_renders_no_internal_object_or_none(page):
     assert "DeltaGenerator" not in texts(at)
 
 
+def test_no_page_writes_a_value_by_accident():
+    """Streamlit's "magic" writes any expression statement's value: `a() if c else b()` on its own line put
+    `None` badges and a DeltaGenerator's help text on the Committee page."""
+    import ast
+    from pathlib import Path
+    for path in (Path(__file__).parent.parent / "dashboard" / "pages").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Expr):
+                assert not isinstance(node.value, (ast.IfExp, ast.BoolOp, ast.Name, ast.Compare)), (path, node.lineno)
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_no_raw_column_names_in_tables(page, name):
     at = page(name)
