@@ -27,7 +27,7 @@ from etl.config import ROOT
 from etl.db import make_engine
 
 from . import charts, reading
-from .formatting import event_date, portal_launch, state_label
+from .formatting import event_date, portal_launch, state_labels
 from .model import committee, country, funder
 from .model.committee import Committee
 from .model.country import CountryProfile
@@ -153,7 +153,7 @@ def country_document(v: CountryProfile, render: ChartRenderer | None) -> Briefin
             b.h2(t("country.stats"))
             b.table(stats_text(v.stats, {m: t(k) for m, k in STAT_COLUMNS.items()}, v.k))
             if render is not None:
-                labels = {s: state_label(s, v.k) for s in set(v.stats["received_state"]) | set(v.stats["actioned_state"])}
+                labels = state_labels(v.k)
                 b.image(render.png(charts.trend(v.stats, {"received": t("measure.received"),
                                                           "actioned": t("measure.actioned")},
                                                 t("country.stats_title"), labels)), t("country.stats_title"))

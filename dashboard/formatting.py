@@ -6,7 +6,7 @@ import pandas as pd
 
 from etl.dates import Period, format_period
 
-from .model.cells import VALUE
+from .model.cells import STATES
 from .text import t
 
 # A spreadsheet runs a cell starting with these as a formula: ASCII and full-width forms, tab and CR.
@@ -38,9 +38,9 @@ def state_label(state: str, k: int | None = None) -> str:
     return t(f"state.{state}", k=k if k is not None else "k")
 
 
-def shown_value(value, state: str, k: int | None = None, fmt: str = "{:,}") -> str:
-    """A count or share as text: the number when it is one, else what it is (suppressed, unknown, n/a)."""
-    return fmt.format(value) if state == VALUE else state_label(state, k)
+def state_labels(k: int | None = None) -> dict:
+    """Every value state's label, for charts that say what a missing value is."""
+    return {s: state_label(s, k) for s in STATES}
 
 
 def safe_cell(value):

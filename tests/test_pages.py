@@ -309,6 +309,14 @@ def test_every_csv_has_integer_counts_and_a_dated_name(page, monkeypatch, name):
                 assert not floats, (file, col, floats[:3])
 
 
+def test_pages_show_tables_only_through_the_safe_table():
+    """Every grid a page shows goes through components.table, so its built-in CSV export is safe too."""
+    from pathlib import Path
+    for path in (Path(__file__).parent.parent / "dashboard" / "pages").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "st.dataframe" not in source and "st.table" not in source and "st.data_editor" not in source, path
+
+
 def test_no_download_or_table_lets_a_cell_start_a_formula():
     from dashboard.formatting import safe_csv
     planted = ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\uff1dHYPERLINK(1)", "\uff0b1", "\uff0d1",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, queries
 from dashboard.components import briefing_download, chart, demo_banner, said_instead, table, url_value
-from dashboard.formatting import event_date, file_name, period, portal_launch, state_label
+from dashboard.formatting import event_date, file_name, period, portal_launch, state_label, state_labels
 from dashboard.model.cells import all_hidden
 from dashboard.tables import events_table, rounds_table, stats_table
 from dashboard.text import t
@@ -111,12 +111,6 @@ def top(measures) -> list | None:
 
 
 received_range, severity_range = top(["received", "actioned"]), top(["actioned"])
-state_labels = {}
-
-
-def labels_for(v) -> dict:
-    return {s: state_label(s, v.k) for s in ("value", "suppressed", "suppressed_threshold", "suppressed_secondary",
-                                            "unknown", "not_applicable")}
 
 
 def statistics(v):
@@ -126,7 +120,7 @@ def statistics(v):
         return
     demo_banner(v.is_demo)
     counts = {"received": t("measure.received"), "actioned": t("measure.actioned")}
-    chart(charts.trend(v.stats, counts, t("country.stats_title"), labels_for(v), received_range),
+    chart(charts.trend(v.stats, counts, t("country.stats_title"), state_labels(v.k), received_range),
           stats_table(v.stats, counts, v.k), f"stats-{v.code}", t("country.stats_title"),
           file_name(f"stats-{v.code}", as_of))
     parts = v.severity.copy()
@@ -145,7 +139,7 @@ def statistics(v):
             said_instead(t("chart.all_hidden", measure=label, state=state_label(v.stats[f"{m}_state"].iloc[0], v.k)))
             del shares[m]
     if shares:
-        chart(charts.trend(v.stats, shares, t("country.shares"), labels_for(v), [0, 100]),
+        chart(charts.trend(v.stats, shares, t("country.shares"), state_labels(v.k), [0, 100]),
               stats_table(v.stats, shares, v.k), f"shares-{v.code}", t("country.shares"),
               file_name(f"shares-{v.code}", as_of))
 

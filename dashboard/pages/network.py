@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, queries
 from dashboard.components import chart, demo_banner, table, url_value
-from dashboard.formatting import file_name, state_label
+from dashboard.formatting import file_name, state_labels
 from dashboard.model.funder import NOT_STATED
 from dashboard.tables import stats_table
 from dashboard.text import t
@@ -41,8 +41,7 @@ if view.totals is None:
     st.info(t("method.no_stats"))
 else:
     demo_banner(view.is_demo)
-    labels = {s: state_label(s, view.k) for s in ("value", "suppressed", "suppressed_threshold",
-                                                 "suppressed_secondary", "unknown", "not_applicable")}
+    labels = state_labels(view.k)
     counts = {"received": t("measure.received"), "actioned": t("measure.actioned")}
     chart(charts.trend(view.totals, counts, t("network.received"), labels),
           stats_table(view.totals, counts, view.k, period_col), f"network-{grain}", t("network.received"),

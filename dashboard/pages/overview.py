@@ -38,7 +38,6 @@ c3.metric(t("metric.portals"), view.portals_launched, help=t("metric.portals_hel
 c4.metric(t("metric.portal_not_party"), view.portal_not_party, help=t("metric.portal_not_party_help"))
 
 states = view.states.copy()
-portal_rows = view.portals.set_index("country_code", drop=False)
 states["hover"] = [
     f"<b>{r['name_en']}</b><br>" + t("cat." + r["category"])
     + (f"<br>{t('col.portal')}: {portal_launch(r)}" if r["portal_code"] is not None else "")
