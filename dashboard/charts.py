@@ -123,18 +123,21 @@ def trend(df: pd.DataFrame, series: dict, title: str, state_labels: dict, y_rang
 
 def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
                  y_range=None, order: list | None = None) -> go.Figure:
-    """df: x, colour (label), y. Parts named in `missing` (e.g. the suppressed remainder) are grey and hatched;
-    `order` (every name the dimension can take) gives each name the same colour in every chart."""
-    fig = go.Figure()
-    names = [n for n in dict.fromkeys(df[colour]) if n not in missing] + [n for n in dict.fromkeys(df[colour])
-                                                                           if n in missing]
+    """df: x, colour (label), y, and optionally hover (what a bar part holds). Parts named in `missing`
+    (e.g. the suppressed remainder) are grey and hatched; `order` (every name the dimension can take)
+    gives each name the same colour in every chart."""
+    groups = dict(list(df.groupby(colour, sort=False)))
+    names = [n for n in groups if n not in missing] + [n for n in groups if n in missing]
     every = [n for n in (order or []) if n not in missing] + [n for n in names if n not in (order or [])]
     colours = palette(every, set(missing))
+    traces = []
     for name in names:
-        part = df[df[colour] == name]
-        pattern = dict(shape="/") if name in missing else None
-        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(name), marker_color=colours[name],
-                             marker_pattern=pattern))
+        part = groups[name]
+        marker = dict(color=colours[name], pattern=dict(shape="/") if name in missing else None)
+        hover = dict(hovertext=list(part["hover"]), hoverinfo="text+y") if "hover" in part else {}
+        traces.append(dict(type="bar", x=list(part[x]), y=[None if pd.isna(v) else v for v in part[y]],
+                           name=str(name), marker=marker, **hover))
+    fig = go.Figure(data=traces, _validate=False)   # plain traces: plotly's validation cost most of the page
     if y_range:
         fig.update_yaxes(range=y_range)
     fig.update_layout(barmode="stack", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
@@ -145,13 +148,11 @@ def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, miss
 def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
           order: list | None = None) -> go.Figure:
     """One line per value of `colour`, its points in x order; `order` as in stacked_bars."""
-    fig = go.Figure()
-    names = list(dict.fromkeys(df[colour]))
-    every = [n for n in (order or []) if n not in missing] + [n for n in names if n not in (order or [])]
+    groups = dict(list(df.sort_values(x).groupby(colour, sort=False)))
+    every = [n for n in (order or []) if n not in missing] + [n for n in groups if n not in (order or [])]
     colours = palette(every, set(missing))
-    for name in names:
-        part = df[df[colour] == name].sort_values(x)
-        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name), mode="lines+markers",
-                                 line=dict(color=colours[name])))
+    fig = go.Figure(data=[dict(type="scatter", x=list(part[x]), y=[None if pd.isna(v) else v for v in part[y]],
+                               name=str(name), mode="lines+markers", line=dict(color=colours[name]))
+                          for name, part in groups.items()], _validate=False)
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return fig

@@ -31,7 +31,8 @@ def table(df: pd.DataFrame, **kwargs):
 def chart(fig, data: pd.DataFrame, key: str, alt: str, file_name: str, on_select: bool = False):
     """A chart with its title above it (wrapping on a phone, never under the toolbar), its alt text, its
     data as a table, and a CSV of exactly that data."""
-    title = fig.layout.title.text
+    title = fig.layout.to_plotly_json().get("title")
+    title = title.get("text") if isinstance(title, dict) else title
     if title:
         st.markdown(f"**{title}**")
         fig.update_layout(title=None, margin=dict(t=10))

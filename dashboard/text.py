@@ -64,7 +64,7 @@ TEXT = {
         "state.suppressed_threshold": "suppressed (fewer than {k})",
         "state.suppressed_secondary": "suppressed (hidden to protect another cell)",
         "state.unknown": "unknown", "state.not_applicable": "not applicable (no reports)",
-        "state.hidden_part": "suppressed parts ({parts}), together",
+        "state.hidden_part": "suppressed parts, together", "state.hidden_which": "suppressed parts together: {parts}",
         "chart.all_hidden": "{measure}: no year has a published value ({state}), so there is nothing to draw.",
         "url.bad_date": "The address asked for {name}={raw}, which is not a date (YYYY-MM-DD); showing {used} instead.",
         "url.out_of_range": "The address asked for {name}={raw}, outside the range this page covers; showing "

@@ -124,10 +124,12 @@ def statistics(v):
           stats_table(v.stats, counts, v.k), f"stats-{v.code}", t("country.stats_title"),
           file_name(f"stats-{v.code}", as_of))
     parts = v.severity.copy()
-    parts["label"] = [t("state.hidden_part", parts=", ".join(x[-1].upper() for x in p[7:].split(",")))
-                      if p.startswith("hidden:") else p[-1].upper() for p in parts["part"]]
-    hidden = {x for x, p in zip(parts["label"], parts["part"]) if p.startswith("hidden:")}
-    shown = pd.DataFrame({t("col.year"): parts["period_start"].dt.year, t("col.severity"): parts["label"],
+    hidden_rows = parts["part"].str.startswith("hidden:")
+    parts["label"] = [t("state.hidden_part") if h else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
+    parts["hover"] = [t("state.hidden_which", parts=", ".join(x[-1].upper() for x in p[7:].split(","))) if h
+                      else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
+    hidden = {t("state.hidden_part")}
+    shown = pd.DataFrame({t("col.year"): parts["period_start"].dt.year, t("col.severity"): parts["hover"],
                           t("col.value"): parts["value"],
                           t("col.state"): [state_label(s, v.k) for s in parts["state"]]})
     chart(charts.stacked_bars(parts, "period_start", "label", "value", t("country.severity"), hidden,

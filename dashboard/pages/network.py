@@ -35,7 +35,8 @@ st.subheader(t("network.trends"))
 grain = st.radio(t("network.grain"), grains, index=grains.index(grain), format_func=lambda g: t(f"grain.{g}"),
                  horizontal=True)
 st.query_params["grain"] = grain
-view = queries.network(today, grain)
+if grain != view.grain:
+    view = queries.network(today, grain)
 period_col = "col.year" if grain == "year" else "col.period"
 if view.totals is None:
     st.info(t("method.no_stats"))
@@ -56,12 +57,14 @@ else:
     for stacked, key, title in ((view.outcomes, "outcomes", t("network.by_outcome")),
                                 (view.hosting, "hosting", t("network.by_host"))):
         stacked = stacked.copy()
-        stacked["label"] = [t("state.hidden_part", parts=", ".join(p[7:].split(","))) if p.startswith("hidden:")
-                            else p for p in stacked["part"]]
-        hidden = {x for x, p in zip(stacked["label"], stacked["part"]) if p.startswith("hidden:") or p == "host_unknown"}
+        hidden_rows = stacked["part"].str.startswith("hidden:")
+        stacked["label"] = [t("state.hidden_part") if h else p for p, h in zip(stacked["part"], hidden_rows)]
+        stacked["hover"] = [t("state.hidden_which", parts=", ".join(p[7:].split(","))) if h else p
+                            for p, h in zip(stacked["part"], hidden_rows)]
+        hidden = {t("state.hidden_part"), "host_unknown"}
         chart(charts.stacked_bars(stacked, "period_start", "label", "value", title, hidden),
               pd.DataFrame({t(period_col): stacked["period_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y"),
-                            t("col.part"): stacked["label"], t("col.value"): stacked["value"],
+                            t("col.part"): stacked["hover"], t("col.value"): stacked["value"],
                             t("col.state"): [labels[s] for s in stacked["state"]]}),
               f"{key}-{grain}", title, file_name(f"{key}-{grain}", today))
 
