@@ -42,7 +42,7 @@ def section(render):
 
 def heading(v):
     st.subheader(v.name_en)
-    st.caption(f"{v.name_fr} · {v.code}" + (" (project code, not ISO)" if v.code_kind == "project" else ""))
+    st.caption(f"{v.name_fr} · {v.code}" + (f" ({t('country.project_code')})" if v.code_kind == "project" else ""))
     briefing_download(f"country-{v.code}-{as_of}", v)
     st.markdown(f"**{t('country.coe')}**")
     if v.coe_accession is not None:
