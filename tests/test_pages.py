@@ -241,6 +241,19 @@ def test_colours_have_one_meaning(page):
     assert all(len(c) == 1 for n, c in by_name.items()), {n: c for n, c in by_name.items() if len(c) > 1}
 
 
+@pytest.mark.parametrize("name", ["overview", "country", "network", "committee", "funders"])
+def test_chart_titles_sit_above_the_chart_not_under_its_toolbar(page, name):
+    """A title inside the figure is covered by the toolbar and cut at phone width; it is text above it."""
+    at = page(name)
+    charts = specs(at)
+    assert charts
+    for spec in charts:
+        title = spec["layout"].get("title")
+        assert not (title.get("text") if isinstance(title, dict) else title), title
+    bold = {m.value.strip("*") for m in at.markdown if m.value.startswith("**")}
+    assert len(bold) >= 1
+
+
 def test_funder_launch_chart_axis_covers_its_data(page):
     at = page("funders")
     spec = next(s for s in specs(at) if s["data"] and s["data"][0].get("line", {}).get("shape") == "hv")
