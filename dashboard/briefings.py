@@ -24,10 +24,14 @@ from pathlib import Path
 import pandas as pd
 
 from etl.config import ROOT
-from etl.dates import Period, format_period
-
 from . import charts, reading, warehouse
-from .formatting import event_date, portal_launch
+from .formatting import event_date, portal_launch, state_labels
+from .model import committee, country, funder
+from .model.committee import Committee
+from .model.country import CountryProfile
+from .model.funder import FunderView
+from .tables import (events_table, funded_table, funder_totals_table, notes_table, round_parties_table,
+                     rounds_table, stats_text)
 from .text import t
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -58,7 +62,7 @@ class Briefing:
             self.blocks.append(("image", png, alt))
 
 
-# Said in the briefing and on the command line when charts cannot be drawn (to move to text.py with issue 11's model).
+# Said in the briefing and on the command line when charts cannot be drawn.
 NO_CHROMIUM = "Charts are not included: Chromium is not installed (Debian: apt-get install chromium)."
 
 
@@ -101,155 +105,124 @@ def _header(b: Briefing, as_of: date, pub: dict):
         b.note(t("demo.banner"))
 
 
-def _stats_table(stats: pd.DataFrame, k: int) -> pd.DataFrame:
-    def show(row, m):
-        return t("brief.suppressed") if row[f"{m}_suppressed"] else f"{int(row[m]):,}"
-    return pd.DataFrame({
-        t("brief.year"): stats["period_start"].dt.year,
-        t("measure.received"): [show(r, "received") for _, r in stats.iterrows()],
-        t("measure.actioned"): [show(r, "actioned") for _, r in stats.iterrows()],
-        t("measure.share_actioned"): [t("brief.suppressed") if r["received_suppressed"] or r["actioned_suppressed"]
-                                      or not r["received"] else f"{100 * r['actioned'] / r['received']:.1f}"
-                                      for _, r in stats.iterrows()],
-    })
-
-
-def _sources(b: Briefing, engine):
+def _sources(b: Briefing, loads: pd.DataFrame):
     b.h2(t("brief.sources"))
-    loads = reading.last_loads(engine)
     b.table(pd.DataFrame({"job": loads["job"], t("brief.source"): loads["source"],
                           t("country.retrieved"): loads["retrieved_at"].astype(str),
                           "sha256": loads["sha256"].str[:12]}))
 
 
-def country_briefing(engine, code: str, as_of: date, render: ChartRenderer | None) -> Briefing:
-    places = reading.countries(engine).set_index("code")
-    name = places.loc[code, "name_en"]
-    b = Briefing(t("brief.country_title", name=name), f"country-{code}")
-    pub = reading.publication(engine)
-    _header(b, as_of, pub)
+STAT_COLUMNS = {"received": "measure.received", "actioned": "measure.actioned",
+                "share_actioned": "measure.share_actioned"}
 
+
+def country_document(v: CountryProfile, render: ChartRenderer | None) -> Briefing:
+    """A country briefing rendered from the same model object as the country page."""
+    b = Briefing(t("brief.country_title", name=v.name_en), f"country-{v.code}")
+    _header(b, v.as_of, v.publication)
     b.h2(t("country.treaty"))
-    status = reading.treaty_status(engine, as_of)
-    state = status[status["country_code"] == code]
-    members = set(reading.coe_members_on(engine, as_of)["country_code"])
-    b.p(t("brief.coe", member=t("yes") if code in members else t("no")))
-    if state.empty:
-        b.p(t("country.no_events"))
+    b.p(t("brief.coe", member=t("yes") if v.coe_member else t("no")))
+    b.p(t("brief.status", date=v.as_of.isoformat(), status=t(f"status.{v.status}")))
+    if not v.has_events:
+        b.p(t("country.not_party", date=v.as_of.isoformat()))
     else:
-        rec = state.iloc[0]
-        b.p(t("brief.status", date=as_of.isoformat(), status=t(f"status.{rec['status']}")))
-        b.p(f"{t('col.signature')}: {event_date(rec, 'signature')}; {t('col.deposit')}: {event_date(rec, 'deposit')}; "
-            f"{t('col.eif')}: {event_date(rec, 'eif')}; {t('col.confidence')}: {rec['confidence']}"
-            + (f"; {t('col.conflict')}" if rec["has_conflict"] else ""))
-        events = reading.treaty_events(engine, code)
-        b.table(pd.DataFrame({
-            t("brief.event"): [t(f"event.{e}") for e in events["event_type"]],
-            t("brief.date"): [format_period(Period(a, z, p)) if z else t("unknown")
-                              for a, z, p in zip(events["date_from"], events["date_to"], events["date_precision"])],
-            t("brief.basis"): [t(f"basis.{x}") for x in events["basis"]],
-            t("brief.shown"): [t("yes") if x else t("no") for x in events["is_selected"]],
-            t("col.confidence"): events["confidence"], t("brief.source"): events["source"]}))
-        dated = events[events["is_selected"] == 1].assign(
-            label=lambda d: [t(f"event.{e}") for e in d["event_type"]], hover="")
-        if render is not None and dated["date_to"].notna().any():
+        d = v.dates
+        b.p(f"{t('col.signature')}: {event_date(d, 'signature') or t('none')}; {t('col.deposit')}: "
+            f"{event_date(d, 'deposit') or t('none')}; {t('col.eif')}: {event_date(d, 'eif') or t('none')}; "
+            f"{t('col.confidence')}: {d.get('confidence')}" + (f"; {t('col.conflict')}" if d.get("has_conflict") else ""))
+        b.table(events_table(v.events).drop(columns=[t("col.detail"), t("col.note")]))
+        dated = v.events[v.events["is_selected"] == 1].assign(
+            label=lambda e: [t(f"event.{x}") for x in e["event_type"]], hover="")
+        if render is not None and len(dated):
             b.image(render.png(charts.timeline(dated, t("country.timeline"))), t("country.timeline"))
-        notes = reading.treaty_notes(engine, code)
-        if len(notes):
-            b.h2(t("country.notes"))
-            b.table(notes)
+    if len(v.notes):
+        b.h2(t("country.notes"))
+        b.table(notes_table(v.notes))
 
     b.h2(t("country.rounds"))
-    rounds = reading.rounds_for(engine, code)
-    if rounds.empty:
+    if v.rounds.empty:
         b.p(t("country.no_rounds"))
     else:
-        b.table(rounds[["round_code", "covered", "reply_submitted", "recommendations", "compliance_status"]]
-                .rename(columns={"round_code": t("round.title"), "covered": t("round.covered"),
-                                 "reply_submitted": t("round.reply"), "recommendations": t("round.recs"),
-                                 "compliance_status": t("round.compliance")}).fillna(t("unknown")))
+        b.table(rounds_table(v.rounds).drop(columns=[t("col.source"), t("col.confidence")]))
 
     b.h2(t("country.portal"))
-    portals = reading.portals(engine)
-    mine = portals[portals["country_code"] == code]
-    if mine.empty:
+    p = v.portal
+    if p is None:
         b.p(t("country.no_portal"))
     else:
-        p = mine.iloc[0]
-        b.p(f"{t('country.launch')}: {portal_launch(p)}")
-        for label, col in (("country.partners", "partners"), ("country.funders", "funders"),
-                           ("country.languages", "languages"), ("country.link", "url")):
-            b.p(f"{t(label)}: {p[col] if isinstance(p[col], str) and p[col] else t('unknown')}")
-        b.note(f"{t('country.source')}: {p['source']} ({t('country.confidence')}: {p['confidence']})")
-        stats = reading.portal_stats(engine, "portal", "year", p["portal_code"])
-        stats = stats[stats["period_start"].dt.date <= as_of]
-        if len(stats):
-            k = int(pub.get("k", 10))
+        b.p(f"{t('country.launch')}: {portal_launch(p.__dict__)}")
+        for label, value in (("country.partners", p.partners), ("country.funders", "; ".join(p.funders)),
+                             ("country.languages", p.languages), ("country.link", p.url)):
+            b.p(f"{t(label)}: {value or t('unknown')}")
+        if p.notes:
+            b.note(f"{t('country.launch_note')}: {p.notes}")
+        b.note(f"{t('country.source')}: {p.source} ({t('country.confidence')}: {p.confidence})")
+        if v.stats is not None:
             b.h2(t("country.stats"))
-            b.table(_stats_table(stats, k))
+            b.table(stats_text(v.stats, {m: t(k) for m, k in STAT_COLUMNS.items()}, v.k))
             if render is not None:
-                b.image(render.png(charts.trend(stats, {"received": t("measure.received"),
-                                                        "actioned": t("measure.actioned")},
-                                                t("country.stats_title"), t("suppressed", k=k))),
-                        t("country.stats_title"))
-            b.note(t("brief.suppression", k=k))
-    _sources(b, engine)
+                labels = state_labels(v.k)
+                b.image(render.png(charts.trend(v.stats, {"received": t("measure.received"),
+                                                          "actioned": t("measure.actioned")},
+                                                t("country.stats_title"), labels)), t("country.stats_title"))
+            b.note(t("brief.suppression", k=v.k))
+    _sources(b, v.loads)
     return b
 
 
-def round_briefing(engine, round_code: str, as_of: date) -> Briefing:
-    rounds = reading.rounds(engine).set_index("round_code")
-    r = rounds.loc[round_code]
-    b = Briefing(t("brief.round_title", code=round_code), f"round-{round_code}")
-    _header(b, as_of, {})
-    b.p(r["title"])
+def country_briefing(engine, code: str, as_of: date, render: ChartRenderer | None) -> Briefing:
+    return country_document(country.profile(engine, code, as_of), render)
+
+
+def round_document(v: Committee) -> Briefing:
+    """A round briefing rendered from the same model object as the Committee page."""
+    r = v.rounds.set_index("round_code").loc[v.round_code]
+    b = Briefing(t("brief.round_title", code=v.round_code), f"round-{v.round_code}")
+    _header(b, v.as_of, {})
+    b.p(f"{r['title']} ({t('kind.' + r['kind'])})")
     for label, col in (("brief.launched", "launched"), ("brief.reports", "report_codes"),
                        ("brief.adopted", "report_adopted"), ("brief.covered_count", "parties_covered_count")):
         value = r[col]
         b.p(f"{t(label)}: {value if value is not None and not pd.isna(value) else t('unknown')}")
-    parties = reading.round_parties(engine, round_code)
-    status = reading.treaty_status(engine, as_of).set_index("country_code")["status"]
     b.h2(t("brief.round_parties"))
-    b.table(pd.DataFrame({
-        t("col.country"): parties["name_en"], t("round.covered"): parties["covered"],
-        t("round.reply"): parties["reply_submitted"], t("round.recs"): parties["recommendations"].fillna(t("unknown")),
-        t("round.compliance"): parties["compliance_status"].fillna(t("unknown")),
-        t("col.status"): [t(f"status.{status[c]}") if c in status.index else t("status.none")
-                          for c in parties["country_code"]]}))
+    b.table(round_parties_table(v.parties).drop(columns=[t("col.code"), t("col.reply_detail"), t("col.source"),
+                                                         t("col.confidence")]))
     b.note(t("brief.unknown_note"))
     b.h2(t("brief.sources"))
     b.p(str(r["source"]))
     return b
 
 
-def funder_briefing(engine, funder: str, start: int, end: int, as_of: date, render: ChartRenderer | None) -> Briefing:
-    portals = reading.portals(engine)
-    funded = portals[[reading.funder_group(f) == funder for f in portals["funders"]]]
-    b = Briefing(t("brief.funder_title", funder=funder), "funder-" + re.sub(r"[^a-z0-9]+", "-", funder.lower()))
-    pub = reading.publication(engine)
-    _header(b, as_of, pub)
-    b.p(t("brief.funder_period", start=start, end=end))
+def round_briefing(engine, round_code: str, as_of: date) -> Briefing:
+    return round_document(committee.committee(engine, as_of, round_code, as_of))
+
+
+def funder_document(v: FunderView, render: ChartRenderer | None) -> Briefing:
+    """A funder report rendered from the same model object as the funder page."""
+    b = Briefing(t("brief.funder_title", funder=v.funder), "funder-" + re.sub(r"[^a-z0-9]+", "-", v.funder.lower()))
+    _header(b, v.as_of, v.publication)
+    b.p(t("brief.funder_period", start=v.start, end=v.end))
     b.h2(t("funder.portals"))
-    b.table(pd.DataFrame({t("col.country"): funded["country_name_en"].fillna(funded["portal_name"]),
-                          t("col.launch"): [portal_launch(p) for _, p in funded.iterrows()],
-                          t("country.languages"): funded["languages"].fillna(t("unknown")),
-                          t("country.source"): funded["source"]}))
-    totals = reading.funder_totals(engine, funded["portal_code"].tolist(), start, end)
+    b.table(funded_table(v.portals).drop(columns=[t("country.partners")]))
     b.h2(t("funder.reports"))
-    if totals.empty:
+    if v.totals.empty:
         b.p(t("country.no_stats"))
     else:
-        b.table(totals.assign(year=totals["year"].astype(str)))
+        b.table(funder_totals_table(v.totals).map(lambda x: f"{x:,}"))
         if render is not None:
-            frame = totals.rename(columns={"year": "period_start"}).assign(
-                period_start=lambda d: pd.to_datetime(d["period_start"].astype(str) + "-01-01"),
-                received_suppressed=0, actioned_suppressed=0)
+            frame = v.totals.assign(period_start=lambda d: pd.to_datetime(d["year"].astype(str) + "-01-01"),
+                                    received_state="value", actioned_state="value")
             b.image(render.png(charts.trend(frame, {"received": t("measure.received"),
                                                     "actioned": t("measure.actioned")},
-                                            t("funder.reports"), "")), t("funder.reports"))
-        b.note(t("funder.at_least", k=int(pub.get("k", 10))))
-    _sources(b, engine)
+                                            t("funder.reports"), {})), t("funder.reports"))
+        b.note(t("funder.at_least"))
+    _sources(b, v.loads)
     return b
+
+
+def funder_briefing(engine, funder_name: str, start: int, end: int, as_of: date,
+                    render: ChartRenderer | None) -> Briefing:
+    return funder_document(funder.funder_view(engine, funder_name, start, end, as_of), render)
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -341,18 +314,16 @@ def write(b: Briefing, folder: Path, formats=("pdf", "md")) -> list[Path]:
     return out
 
 
-def build(engine, kind: str, *args) -> Briefing:
-    """The dashboard's entry: the same documents as the command line, for today's data."""
-    today = date.today()
+DOCUMENTS = {CountryProfile: country_document, FunderView: funder_document,
+             Committee: lambda view, render: round_document(view)}
+
+
+def build(view) -> Briefing:
+    """The dashboard's entry: the briefing of the very model object the page rendered."""
     render = None if os.environ.get("BRIEFING_NO_CHARTS") or not chromium() else ChartRenderer()
     try:
-        if kind == "country":
-            doc = country_briefing(engine, args[0], today, render)
-        elif kind == "round":
-            doc = round_briefing(engine, args[0], today)
-        else:
-            doc = funder_briefing(engine, args[0], args[1], args[2], today, render)
-        if kind != "round" and not chromium():
+        doc = DOCUMENTS[type(view)](view, render)
+        if not isinstance(view, Committee) and not chromium():
             doc.note(NO_CHROMIUM)
         return doc
     finally:
@@ -405,8 +376,7 @@ def main(argv=None) -> int:
                 return 1
             docs = [round_briefing(engine, args.round, args.as_of)]
         elif args.funder:
-            known = sorted({reading.funder_group(f) for f in reading.portals(engine)["funders"]} - {
-                reading.funder_group(None)})
+            known = funder.funders(engine)
             if args.funder not in known:
                 print(f"unknown funder {args.funder!r}; funders: {'; '.join(known)}", file=sys.stderr)
                 return 1

@@ -6,15 +6,30 @@ also written in the hover text and in the table beside each chart.
 import pandas as pd
 import plotly.graph_objects as go
 
-OKABE_ITO = ["#009E73", "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442", "#000000", "#999999"]
+OKABE_ITO = ["#009E73", "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+# Grey has one meaning in every chart: nothing to show (not stated in the sources, unknown, suppressed,
+# no status); no series of real values is ever drawn in it.
+MISSING = "#999999"
 STATUS_COLOURS = {"in_force_member": "#009E73", "in_force_non_member": "#0072B2", "ratified": "#56B4E9",
-                  "signed": "#E69F00", "not_signed_member": "#D55E00", "denounced": "#CC79A7"}
+                  "signed": "#E69F00", "not_signed_member": "#D55E00", "denounced": "#CC79A7", "none": "#DDDDDD"}
+
+
+def palette(names, missing: set = frozenset()) -> dict:
+    """name -> colour: names in `missing` grey, the others the Okabe-Ito colours in order."""
+    colours, i = {}, 0
+    for name in names:
+        if name in missing:
+            colours[name] = MISSING
+        else:
+            colours[name] = OKABE_ITO[i % len(OKABE_ITO)]
+            i += 1
+    return colours
 ZOOMS = {"world": None, "europe": dict(lataxis_range=[33, 72], lonaxis_range=[-25, 60]),
          "africa": dict(lataxis_range=[-38, 38], lonaxis_range=[-25, 60])}
 
 
 def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.DataFrame, labels: dict,
-               zoom: str = "world", title: str = "") -> go.Figure:
+               zoom: str = "world", title: str = "", height: int = 520) -> go.Figure:
     """states: code, name, category, hover; markers: small states (code, lat, lon, category, hover);
     portal_points: portal markers (lat, lon, hover)."""
     fig = go.Figure()
@@ -24,7 +39,7 @@ def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.Da
             continue
         fig.add_trace(go.Choropleth(
             locations=part["code"], z=[1] * len(part), locationmode="ISO-3", name=labels[category],
-            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True, text=part["hover"],
+            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=category != "none", text=part["hover"],
             customdata=part["code"],
             hovertemplate="%{text}<extra></extra>", marker_line_color="white", marker_line_width=0.4))
         small = markers[markers["category"] == category]
@@ -44,18 +59,23 @@ def status_map(states: pd.DataFrame, markers: pd.DataFrame, portal_points: pd.Da
                     showframe=False)
     if ZOOMS.get(zoom):
         fig.update_geos(**ZOOMS[zoom])
-    fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), height=520, title=title,
+    fig.update_layout(margin=dict(l=0, r=0, t=30 if title else 0, b=0), height=height, title=title,
                       legend=dict(orientation="h", yanchor="bottom", y=-0.12), clickmode="event+select")
     return fig
 
 
-def cumulative(events: pd.DataFrame, title: str, y_label: str) -> go.Figure:
-    """events: date, series (label); one step line per series counting events up to each date."""
+def cumulative(steps: pd.DataFrame, title: str, y_label: str) -> go.Figure:
+    """steps: series (label), date, count: exactly the steps drawn (the model's cumulative counts), one
+    step line per series; the x-axis spans every step."""
     fig = go.Figure()
-    for i, (name, part) in enumerate(events.sort_values("date").groupby("series", sort=False)):
-        dates = pd.to_datetime(part["date"]).sort_values()
-        fig.add_trace(go.Scatter(x=dates, y=list(range(1, len(dates) + 1)), mode="lines", line_shape="hv",
-                                 name=name, line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=2.5)))
+    colours = palette(list(dict.fromkeys(steps["series"])))
+    for name, part in steps.groupby("series", sort=False):
+        fig.add_trace(go.Scatter(x=pd.to_datetime(part["date"]), y=part["count"], mode="lines+markers",
+                                 line_shape="hv", name=name, line=dict(color=colours[name], width=2.5)))
+    if len(steps):
+        dates = pd.to_datetime(steps["date"])
+        pad = pd.Timedelta(days=30)
+        fig.update_xaxes(range=[dates.min() - pad, dates.max() + pad])
     fig.update_layout(title=title, yaxis_title=y_label, height=360, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.2))
     return fig
@@ -79,39 +99,60 @@ def timeline(events: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
-def trend(df: pd.DataFrame, series: dict, title: str, suppressed_label: str) -> go.Figure:
-    """df: period_start and, per measure m, m and m_suppressed; series: measure -> label.
-
-    Suppressed values are drawn as open markers on the axis, never as zero or as a guess.
-    """
+def trend(df: pd.DataFrame, series: dict, title: str, state_labels: dict, y_range=None) -> go.Figure:
+    """df: period_start and, per measure m, m and m_state (a state code); series: measure -> label;
+    state_labels: state code -> label. A cell without a value is drawn as an open grey marker on the axis
+    with what it is (suppressed, unknown) on hover, never as zero or as a guess."""
     fig = go.Figure()
-    for i, (measure, label) in enumerate(series.items()):
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
+    colours = palette(list(series.values()))
+    for measure, label in series.items():
         fig.add_trace(go.Scatter(x=df["period_start"], y=df[measure], mode="lines+markers", name=label,
-                                 line=dict(color=colour), connectgaps=False))
-        hidden = df[df[f"{measure}_suppressed"] == 1]
+                                 line=dict(color=colours[label]), connectgaps=False))
+        hidden = df[df[f"{measure}_state"] != "value"]
         if not hidden.empty:
+            said = [state_labels[s] for s in hidden[f"{measure}_state"]]
             fig.add_trace(go.Scatter(x=hidden["period_start"], y=[0] * len(hidden), mode="markers",
-                                     name=f"{label}: {suppressed_label}",
-                                     marker=dict(symbol="x-open", size=9, color=colour),
-                                     hovertemplate=f"{label}: {suppressed_label}<extra></extra>"))
+                                     name=f"{label}: {', '.join(dict.fromkeys(said))}", text=said,
+                                     marker=dict(symbol="x-open", size=9, color=MISSING, line=dict(width=2)),
+                                     hovertemplate=f"{label}: %{{text}}<extra></extra>"))
+    if y_range:
+        fig.update_yaxes(range=y_range)
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.2))
     return fig
 
 
-def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str) -> go.Figure:
-    fig = go.Figure()
-    for i, (name, part) in enumerate(df.groupby(colour, sort=True)):
-        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(name), marker_color=OKABE_ITO[i % len(OKABE_ITO)]))
+def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
+                 y_range=None, order: list | None = None) -> go.Figure:
+    """df: x, colour (label), y, and optionally hover (what a bar part holds). Parts named in `missing`
+    (e.g. the suppressed remainder) are grey and hatched; `order` (every name the dimension can take)
+    gives each name the same colour in every chart."""
+    groups = dict(list(df.groupby(colour, sort=False)))
+    names = [n for n in groups if n not in missing] + [n for n in groups if n in missing]
+    every = [n for n in (order or []) if n not in missing] + [n for n in names if n not in (order or [])]
+    colours = palette(every, set(missing))
+    traces = []
+    for name in names:
+        part = groups[name]
+        marker = dict(color=colours[name], pattern=dict(shape="/") if name in missing else None)
+        hover = dict(hovertext=list(part["hover"]), hoverinfo="text+y") if "hover" in part else {}
+        traces.append(dict(type="bar", x=list(part[x]), y=[None if pd.isna(v) else v for v in part[y]],
+                           name=str(name), marker=marker, **hover))
+    fig = go.Figure(data=traces, _validate=False)   # plain traces: plotly's validation cost most of the page
+    if y_range:
+        fig.update_yaxes(range=y_range)
     fig.update_layout(barmode="stack", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
     return fig
 
 
-def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str) -> go.Figure:
-    fig = go.Figure()
-    for i, (name, part) in enumerate(df.groupby(colour, sort=True)):
-        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(name), mode="lines+markers",
-                                 line=dict(color=OKABE_ITO[i % len(OKABE_ITO)])))
+def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
+          order: list | None = None) -> go.Figure:
+    """One line per value of `colour`, its points in x order; `order` as in stacked_bars."""
+    groups = dict(list(df.sort_values(x).groupby(colour, sort=False)))
+    every = [n for n in (order or []) if n not in missing] + [n for n in groups if n not in (order or [])]
+    colours = palette(every, set(missing))
+    fig = go.Figure(data=[dict(type="scatter", x=list(part[x]), y=[None if pd.isna(v) else v for v in part[y]],
+                               name=str(name), mode="lines+markers", line=dict(color=colours[name]))
+                          for name, part in groups.items()], _validate=False)
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return fig

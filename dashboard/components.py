@@ -1,12 +1,11 @@
-"""Pieces every page uses: charts with local map geometry, downloads, the demo banner, URL state."""
-from datetime import date
-
+"""Pieces every page uses: charts with local map geometry, tables and downloads safe in a spreadsheet,
+the demo banner, URL values with a note when they were corrected."""
 import pandas as pd
 import streamlit as st
 
-from . import queries
-from .formatting import safe_csv
+from .formatting import safe_csv, safe_frame
 from .text import t
+from .urlstate import Parsed
 
 
 def plot_config() -> dict:
@@ -16,45 +15,61 @@ def plot_config() -> dict:
             "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def chart(fig, data: pd.DataFrame, key: str, alt: str, on_select: bool = False):
-    """A chart with its alt text, its data as a table, and a CSV of exactly that data."""
+def on_phone() -> bool:
+    """A phone's browser says 'Mobile' in its User-Agent; the map is then drawn shorter (no blank bands)."""
+    try:
+        return "Mobile" in (st.context.headers.get("User-Agent") or "")
+    except Exception:  # no browser (tests, benchmarks)
+        return False
+
+
+def table(df: pd.DataFrame, **kwargs):
+    """st.dataframe of a frame whose text cells cannot run as formulas in the grid's own CSV export."""
+    return st.dataframe(safe_frame(df), hide_index=True, width="stretch", **kwargs)
+
+
+def chart(fig, data: pd.DataFrame, key: str, alt: str, file_name: str, on_select: bool = False):
+    """A chart with its title above it (wrapping on a phone, never under the toolbar), its alt text, its
+    data as a table, and a CSV of exactly that data."""
+    title = fig.layout.to_plotly_json().get("title")
+    title = title.get("text") if isinstance(title, dict) else title
+    if title:
+        st.markdown(f"**{title}**")
+        fig.update_layout(title=None, margin=dict(t=10))
     select = dict(on_select="rerun", selection_mode="points") if on_select else {}
     event = st.plotly_chart(fig, config=plot_config(), key=key, width="stretch", **select)
     st.caption(alt)
     with st.expander(t("table.show")):
-        st.dataframe(data, hide_index=True, width="stretch")
-    st.download_button(t("download.csv"), safe_csv(data), file_name=f"{key}.csv", mime="text/csv",
-                       key=f"{key}-csv")
+        table(data)
+    st.download_button(t("download.csv"), safe_csv(data), file_name=file_name, mime="text/csv", key=f"{key}-csv")
     return event
 
 
-def demo_banner() -> bool:
-    pub = queries.publication()
-    if pub and pub.get("is_demo"):
+def said_instead(message: str) -> None:
+    """Where a chart would be empty (every value suppressed), say so instead of drawing nothing."""
+    st.info(message)
+
+
+def demo_banner(is_demo: bool) -> None:
+    if is_demo:
         st.warning(t("demo.banner"), icon="⚠️")
-        return True
-    return False
 
 
-def date_param(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(st.query_params.get(name, default.isoformat()))
-    except ValueError:
-        return default
+def url_value(parsed: Parsed):
+    """The value read from the URL; a short note when the URL's value could not be used as given."""
+    if parsed.note:
+        name, raw, used = parsed.args
+        st.info(t(parsed.note, name=name, raw=raw, used=used))
+    return parsed.value
 
 
-def choice_param(name: str, options: list, default):
-    value = st.query_params.get(name, default)
-    return value if value in options else default
-
-
-def briefing_download(kind: str, *args) -> None:
-    """One click prepares the briefing (PDF and Markdown, as from the command line); a second downloads it."""
+def briefing_download(key: str, view) -> None:
+    """One click prepares the briefing of the model object the page shows (PDF and Markdown, as from the
+    command line); a second downloads it."""
     from . import briefings
-    key = f"brief-{kind}-{'-'.join(map(str, args))}"
+    key = f"brief-{key}"
     if st.button(t("brief.download"), key=key):
         with st.spinner():
-            doc = briefings.build(queries.engine(), kind, *args)
-            st.session_state[f"{key}-files"] = briefings.as_bytes(doc)
+            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view))
     for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
         st.download_button(t("brief.ready", kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")

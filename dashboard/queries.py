@@ -4,6 +4,7 @@ Every query lives in dashboard/reading.py; this module only adds Streamlit's cac
 import streamlit as st
 
 from . import reading, warehouse
+from .model import committee, country, funder, methodology, network, overview
 
 TTL = 600
 
@@ -28,7 +29,14 @@ def _cached(fn):
     return st.cache_data(ttl=TTL, show_spinner=False)(wrapper)
 
 
-NAMES = ["treaty_status", "countries", "coe_members_on", "portals", "treaty_events", "all_treaty_events",
-         "treaty_notes", "rounds_for", "round_parties", "portal_stats", "publication", "published_figures",
-         "last_loads", "loads_since", "data_caveats", "rounds", "funder_totals"]
+NAMES = ["countries", "portals", "rounds", "publication"]
 globals().update({name: _cached(getattr(reading, name)) for name in NAMES})
+
+# The reading model, one cached object per view, date and selection: what pages render.
+overview = _cached(overview.overview)
+profile = _cached(country.profile)
+network = _cached(network.network)
+committee = _cached(committee.committee)
+funders = _cached(funder.funders)
+funder_view = _cached(funder.funder_view)
+methodology = _cached(methodology.methodology)

@@ -59,6 +59,11 @@ def treaty_notes(engine, country_code: str) -> pd.DataFrame:
                   {"c": country_code})
 
 
+def general_notes(engine) -> pd.DataFrame:
+    """Notes about all Parties (no country of their own); some begin with the state they concern."""
+    return _frame(engine, "SELECT field, note, kind, source FROM treaty_note WHERE country_code IS NULL")
+
+
 def rounds_for(engine, country_code: str) -> pd.DataFrame:
     return _frame(engine, "SELECT r.round_code, r.title, r.launched, r.report_codes, r.report_adopted, p.covered, "
                           "p.reply_submitted, p.reply_detail, p.recommendations, p.compliance_status, p.source, "
@@ -108,7 +113,7 @@ def loads_since(engine, since: date) -> pd.DataFrame:
 
 
 def data_caveats(engine) -> pd.DataFrame:
-    return _frame(engine, "SELECT COALESCE(c.name_en, 'All Parties') AS state, n.field, n.note, n.kind, n.source "
+    return _frame(engine, "SELECT c.name_en AS state, n.field, n.note, n.kind, n.source "
                           "FROM treaty_note n LEFT JOIN country c ON c.code = n.country_code "
                           "WHERE n.kind IN ('conflict', 'missing', 'year-only', 'month-only', 'single-source', "
                           "'derived-month', 'inferred') ORDER BY n.kind, state")
@@ -116,36 +121,3 @@ def data_caveats(engine) -> pd.DataFrame:
 
 def rounds(engine) -> pd.DataFrame:
     return _frame(engine, "SELECT * FROM monitoring_round ORDER BY round_code")
-
-
-FUNDER_GROUPS = {"end violence": "Fund to End Violence Against Children",
-                 "global partnership": "Fund to End Violence Against Children",
-                 "foreign & commonwealth": "UK Government (FCO programme)",
-                 "unodc": "UNODC (Government of Norway)"}
-
-
-def funder_group(text, not_stated: str = "not stated in sources") -> str:
-    """One name per funder, from the varied wording of the sources."""
-    text = text if isinstance(text, str) else ""
-    lowered = text.lower()
-    for key, name in FUNDER_GROUPS.items():
-        if key in lowered:
-            return name
-    return text or not_stated
-
-
-def funder_totals(engine, portal_codes: list, start: int, end: int) -> pd.DataFrame:
-    """Per year, received and actioned through the funded portals: the sum of the published values, with
-    the number of suppressed portal-years left out (so the sums are 'at least')."""
-    stats = portal_stats(engine, "portal", "year")
-    stats = stats[stats["unit_code"].isin(portal_codes)]
-    stats = stats[(stats["period_start"].dt.year >= start) & (stats["period_start"].dt.year <= end)]
-    if stats.empty:
-        return pd.DataFrame(columns=["year", "received", "actioned", "suppressed_cells"])
-    grouped = stats.groupby(stats["period_start"].dt.year)
-    return pd.DataFrame({
-        "year": list(grouped.groups),
-        "received": grouped["received"].sum(min_count=0).astype(int).to_numpy(),
-        "actioned": grouped["actioned"].sum(min_count=0).astype(int).to_numpy(),
-        "suppressed_cells": (grouped["received_suppressed"].sum() + grouped["actioned_suppressed"].sum()).to_numpy(),
-    })

@@ -19,8 +19,13 @@ TEXT = {
                                "end of that month or year; unknown launch dates are not counted).",
         "metric.portal_not_party_help": "Countries and territories with an IWF portal where the Convention is not in force.",
         "map.title": "Lanzarote status and IWF portals on {date}",
-        "map.alt": "World map: {in_force} states with the Convention in force, {portals} IWF portals marked with "
-                   "diamonds, on {date}. The same data is in the table below the map.",
+        "map.alt": "{zoom} map on {date}: {in_force} states with the Convention in force; {portals}, {drawn} "
+                   "drawn as diamonds.{not_drawn} The same data is in the table below the map.",
+        "map.not_drawn": " The multi-country portal (IWF/ICMEC) serves many countries and has no place of its own, "
+                         "so it is counted but not drawn.",
+        "n.portals.one": "{n} IWF portal launched", "n.portals.other": "{n} IWF portals launched",
+        "map.zoom.world": "World", "map.zoom.europe": "Europe", "map.zoom.africa": "Africa",
+        "cat.none": "Not a Party (not a CoE member; no treaty event recorded)",
         "map.click": "Click a country on the map to open its profile.",
         "cat.in_force_member": "In force (CoE member)", "cat.in_force_non_member": "In force (not a CoE member)",
         "cat.ratified": "Ratified, awaiting entry into force", "cat.signed": "Signed",
@@ -39,6 +44,34 @@ TEXT = {
         "status.not_signed": "Not signed", "status.signed": "Signed",
         "status.ratified": "Ratified, awaiting entry into force", "status.in_force": "In force",
         "status.denounced": "Denounced", "status.none": "Not a Party",
+        "col.code": "Code", "col.date": "Date", "col.basis": "Basis",
+        "col.source": "Source", "col.count": "Count", "col.series": "Series", "col.year": "Year",
+        "col.period": "Period", "col.state": "State of the value",
+        "col.funders": "Funders", "col.region": "Region", "col.portals": "Portals launched",
+        "col.received": "Received", "col.actioned": "Actioned", "col.kind": "Kind", "col.title": "Title",
+        "col.launched": "Launched (as written)", "col.reports": "Reports", "col.adopted": "Adopted",
+        "col.parties_covered": "Parties covered", "col.notes": "Notes", "col.reply_detail": "Reply (detail)",
+        "col.job": "Job", "col.load": "Load", "col.retrieved": "Retrieved", "col.sha256": "SHA-256 of inputs",
+        "col.finished": "Finished", "col.rows_in": "Rows in", "col.rows_loaded": "Rows loaded",
+        "col.rows_rejected": "Rows rejected", "col.field": "Field", "col.note": "Note", "col.publisher": "Publisher",
+        "col.metric": "Metric", "col.unit": "Unit", "col.value": "Value", "col.term": "Term", "col.meaning": "Meaning",
+        "col.event": "Event", "col.shown": "Shown", "col.detail": "Detail", "col.hidden_cells": "Portal-years suppressed",
+        "col.severity": "Severity", "col.part": "Part",
+        "all_parties": "All Parties",
+        "kind.round": "monitoring round", "kind.urgent": "urgent round", "kind.compliance": "compliance procedure",
+        "kind.survey": "survey",
+        "state.value": "value", "state.suppressed": "suppressed (hidden to protect small counts)",
+        "state.suppressed_threshold": "suppressed (fewer than {k})",
+        "state.suppressed_secondary": "suppressed (hidden to protect another cell)",
+        "state.unknown": "unknown", "state.not_applicable": "not applicable (no reports)",
+        "state.hidden_part": "suppressed parts, together", "state.hidden_which": "suppressed parts together: {parts}",
+        "chart.all_hidden": "{measure}: no year has a published value ({state}), so there is nothing to draw.",
+        "url.bad_date": "The address asked for {name}={raw}, which is not a date (YYYY-MM-DD); showing {used} instead.",
+        "url.out_of_range": "The address asked for {name}={raw}, outside the range this page covers; showing "
+                            "{used}, the nearest value it covers.",
+        "url.bad_value": "The address asked for {name}={raw}, which is not one of the choices; showing {used} instead.",
+        "url.codes_fixed": "The address asked for {name}={raw}: unknown or repeated codes are dropped and at most "
+                           "three are shown; showing {used}.",
         "status.uncertain": "{n} states have a date known only within bounds around this day: their status is "
                             "the last step surely reached, marked not certain.",
         "status.caption": "Dates marked (derived) follow from the Convention's entry-into-force rule (Art. 45(4)), "
@@ -52,7 +85,9 @@ TEXT = {
         "country.coe": "Council of Europe", "country.coe_member": "Member since {date}",
         "country.coe_left": "Member {joined} to {left}", "country.coe_none": "Not a member",
         "country.treaty": "Lanzarote Convention", "country.status_today": "Status today: **{status}**",
-        "country.no_events": "No treaty event recorded.",
+        "country.not_party": "Not a Party on {date}: no signature, ratification or accession is recorded for it.",
+        "country.status_on": "Status on {date}: **{status}**", "country.caveats": "Caveats in the sources",
+        "country.launch_note": "Note on the launch", "country.project_code": "project code, not ISO",
         "country.timeline": "Treaty timeline", "country.events": "Treaty events with sources",
         "country.notes": "Caveats", "country.rounds": "Lanzarote Committee monitoring rounds",
         "country.no_rounds": "Not covered by a recorded monitoring round.",
@@ -67,7 +102,7 @@ TEXT = {
         "round.covered": "Covered", "round.reply": "Reply submitted", "round.recs": "Recommendations addressed",
         "round.compliance": "Compliance", "round.title": "Round",
         "measure.received": "Received", "measure.actioned": "Actioned", "measure.share_actioned": "Actioned share (%)",
-        "measure.share_self": "Self-generated share (%)", "suppressed": "suppressed (fewer than {k})",
+        "measure.share_self": "Self-generated share (%)",
         "event.signature": "Signature", "event.deposit": "Ratification / accession", "event.entry_into_force": "Entry into force",
         "event.reservation_or_declaration": "Reservation or declaration", "event.denunciation": "Denunciation",
         "event.denunciation_effective": "Denunciation takes effect", "event.suspension": "Suspension",
@@ -118,8 +153,7 @@ TEXT = {
         "brief.funder_title": "Funder impact report: {funder}", "brief.funder_period": "Period: {start} to {end}.",
         "brief.coe": "Council of Europe member on this date: {member}.",
         "brief.status": "Lanzarote status on {date}: {status}.",
-        "brief.event": "Event", "brief.date": "Date", "brief.basis": "Basis", "brief.shown": "Shown",
-        "brief.source": "Source", "brief.year": "Year", "brief.suppressed": "suppressed",
+        "brief.source": "Source",
         "brief.suppression": "Counts from 1 to k-1 (k = {k}) are suppressed, and further cells so that none can be "
                              "worked out from the published totals and parts, even all solved together. Suppressed values are "
                              "marked, never zero.",
@@ -140,7 +174,7 @@ TEXT = {
         "committee.new_deposits": "Ratifications and accessions deposited", "committee.new_eif": "Entries into force",
         "committee.new_portals": "New IWF portals", "committee.new_loads": "Data loads (including statistics)",
         "committee.nothing": "Nothing recorded.",
-        "committee.advocacy": "Advocacy view", "committee.portal_not_party": "States with an IWF portal that are not Parties",
+        "committee.advocacy": "Advocacy view", "committee.portal_not_party": "Countries and territories with an IWF portal that are not Parties",
         "committee.party_no_portal": "Parties without an IWF portal or other reporting mechanism in this data",
         "committee.party_no_portal_note": "This data holds IWF portals only: national hotlines (e.g. INHOPE members) are not in it.",
         "committee.recent": "CoE members whose entry into force is recent (last {years} years)",
@@ -148,8 +182,8 @@ TEXT = {
         "page.funders": "Funder impact", "funder.heading": "Funder impact", "funder.pick": "Funder",
         "funder.portals": "Portals funded", "funder.timeline": "Launches of funded portals",
         "funder.coverage": "Countries and languages covered", "funder.reports": "Reports received and actioned through these portals",
-        "funder.at_least": "Sums of published values: portal-years suppressed (fewer than {k}) are left out, so "
-                           "totals are 'at least'.",
+        "funder.at_least": "Sums of published values: suppressed portal-years are left out (their number is in "
+                           "the table), so totals are 'at least'.",
         "funder.metric_portals": "Portals funded", "funder.metric_countries": "Countries and territories",
         "funder.metric_received": "Reports received ({year})", "funder.metric_actioned": "Reports actioned ({year})",
         "funder.period": "Years",
@@ -161,3 +195,8 @@ def t(key: str, **kwargs) -> str:
     """The text for `key` in the current language, formatted with kwargs."""
     value = TEXT[LANG].get(key) or TEXT["en"][key]
     return value.format(**kwargs) if kwargs else value
+
+
+def tn(key: str, n: int, **kwargs) -> str:
+    """A count with its noun in the right number: tn('n.portals', 1) -> '1 IWF portal launched'."""
+    return t(f"{key}.{'one' if n == 1 else 'other'}", n=n, **kwargs)

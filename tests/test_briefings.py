@@ -4,10 +4,11 @@ import os
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from etl import __main__ as cli
+from dashboard import __main__ as cli
 from etl.config import ROOT
 
 HAS_CHROMIUM = bool(shutil.which("chromium"))
@@ -26,11 +27,12 @@ def pdf_text(path) -> str:
 def test_committee_page(db):
     at = db("committee", round="R1", since="2020-01-01")
     frames = [d.value for d in at.dataframe]
-    detail = next(f for f in frames if "reply_submitted" in f.columns)
-    assert set(detail["reply_submitted"]) >= {"unknown", "yes"}      # unknown is shown as unknown, never "no"
-    assert detail.loc[detail["name_en"] == "Finland", "reply_submitted"].item() == "yes"
-    deposits = next(f for f in frames if "date_precision" in f.columns)  # the first list: deposits
-    assert {"Armenia", "Ireland"} <= set(deposits["name_en"])
+    detail = next(f for f in frames if "Reply submitted" in f.columns)
+    assert set(detail["Reply submitted"]) >= {"unknown", "yes"}      # unknown is shown as unknown, never "no"
+    assert detail.loc[detail["State or territory"] == "Finland", "Reply submitted"].item() == "yes"
+    deposits = next(f for f in frames if list(f.columns) == ["Code", "State or territory", "Date", "Source",
+                                                              "Confidence"])  # the first list: deposits
+    assert {"Armenia", "Ireland"} <= set(deposits["State or territory"])
     text = " ".join(str(f.to_dict()) for f in frames)
     assert "Morocco" in text
     assert at.query_params["round"] == "R1" and at.query_params["since"] == "2020-01-01"
@@ -69,10 +71,11 @@ def test_country_briefings_read_back_and_match_the_dashboard(db, tmp_path):
     profile = " ".join(m.value for m in at.markdown)
     assert "Status today: **In force**" in profile and "Lanzarote status on" in pdf_text(gbr)
     assert "In force" in pdf_text(gbr)
-    stats = next(d.value for d in at.dataframe if "received" in d.value.columns)
+    stats = next(d.value for d in at.dataframe if "Received" in d.value.columns)
     for _, row in stats.iterrows():
-        value = "suppressed" if row["received_suppressed"] else f"{int(row['received']):,}"
-        assert f"{row['period_start'].year} {value}" in text, (row["period_start"], value)
+        state = row["Received: State of the value"]
+        value = f"{int(row['Received']):,}" if state == "value" else state
+        assert f"{row['Year']} {value}" in text, (row["Year"], value)
     if shutil.which("pdftoppm") or os.environ.get("CI"):
         subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(mar), str(tmp_path / "page")],
                        check=True)
@@ -106,3 +109,49 @@ def test_bad_requests_are_refused(db, tmp_path, capsys):
     assert "unknown country code(s): ZZZ" in err and "unknown round 'R9'" in err
     assert "unknown funder 'Nobody'; funders:" in err and "Fund to End Violence Against Children" in err
     assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("name, query, kind", [
+    ("country", {"countries": "UKR", "as_of": "2024-06-01"}, "country"),
+    ("country", {"countries": "MAR"}, "country"),
+    ("committee", {"round": "R1"}, "round"),
+    ("funders", {"funder": "Fund to End Violence Against Children", "from": "2018", "to": "2024"}, "funder"),
+])
+def test_page_and_its_briefing_render_one_object(db, monkeypatch, name, query, kind):
+    """The briefing button hands the page's own model object to the briefing; every figure of that object
+    is on the page and in the briefing."""
+    from dashboard import briefings
+    monkeypatch.setenv("BRIEFING_NO_CHARTS", "1")
+    seen, docs = [], []
+    real = briefings.build
+    monkeypatch.setattr(briefings, "build", lambda view: seen.append(view) or docs.append(real(view)) or docs[-1])
+    at = db(name, **query)
+    at.button[0].click().run()
+    assert not at.exception
+    (view,) = seen
+    md = next(data for file, (data, mime) in briefings.as_bytes(docs[0]).items() if file.endswith(".md")).decode()
+    frames = [d.value for d in at.dataframe]
+    if kind == "country":
+        assert f"Lanzarote status on {view.as_of.isoformat()}" in md
+        assert f"Country briefing: {view.name_en}" in md
+        if view.stats is not None:
+            table = next(f for f in frames if "Received" in f.columns)
+            for row, stat in zip(table.itertuples(index=False), view.stats.itertuples()):
+                state = stat.received_state
+                shown = f"{stat.received:,}" if state == "value" else row[2]
+                assert f"| {stat.period_start.year} | {shown} |" in md
+                assert (row[1] == stat.received) if state == "value" else pd.isna(row[1])
+        if view.portal is not None:
+            assert view.portal.source in md and f"Launched: {view.portal.launch_to}" in md.replace("**", "")
+    elif kind == "round":
+        table = next(f for f in frames if "Reply submitted" in f.columns)
+        for party in view.parties.itertuples():
+            reply = party.reply_submitted if isinstance(party.reply_submitted, str) else "unknown"
+            assert table.loc[table["Code"] == party.country_code, "Reply submitted"].item() == reply
+            assert f"| {party.name_en} | " in md and reply in md
+    else:
+        table = next(f for f in frames if "Portal-years suppressed" in " ".join(f.columns))
+        assert list(table["Year"]) == list(view.totals["year"])
+        for row in view.totals.itertuples():
+            assert f"| {row.year:,} | {row.received:,} | {row.received_hidden:,} | {row.actioned:,} |" in md
+            assert table.loc[table["Year"] == row.year, "Received"].item() == row.received

@@ -1,97 +1,117 @@
-"""Lanzarote Committee: rounds, the round x Party matrix (unknown stays unknown), what changed since a
-date, the advocacy view, and a round briefing to download."""
-import re
+"""Lanzarote Committee (renders model.committee): rounds (urgent rounds, compliance procedures and surveys
+included), the round x Party matrix (unknown stays unknown), what changed since a date, the advocacy view,
+and a round briefing to download."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
-from dashboard.components import briefing_download, chart, date_param
+from dashboard.components import briefing_download, chart, table, url_value
+from dashboard.formatting import file_name, period
+from dashboard.model.committee import RECENT_YEARS
+from dashboard.tables import round_parties_table
 from dashboard.text import t
+from dashboard.urlstate import parse_choice, parse_date
 
-RECENT_YEARS = 5
+FIRST = date(2007, 10, 25)
 
 st.header(t("committee.heading"))
+today = date.today()
+codes = list(queries.rounds()["round_code"])
+chosen = url_value(parse_choice("round", st.query_params.get("round"), codes, "R2" if "R2" in codes else codes[0]))
+since = url_value(parse_date("since", st.query_params.get("since"), date(today.year - 1, 1, 1), FIRST, today))
+view = queries.committee(today, chosen, since)
+rounds = view.rounds
+
+
+def events(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({t("col.code"): frame["country_code"], t("col.country"): frame["name_en"],
+                         t("col.date"): [period(a, b, p, s) for a, b, p, s in zip(
+                             frame["date_from"], frame["date_to"], frame["date_precision"], frame["basis"])],
+                         t("col.source"): frame["source"], t("col.confidence"): frame["confidence"]})
+
+
+def portal_list(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({t("col.code"): frame["country_code"].fillna(frame["portal_code"]),
+                         t("col.country"): frame["country_name_en"].fillna(frame["portal_name"]),
+                         t("col.launch"): [period(a, b, p) for a, b, p in zip(
+                             frame["launch_from"], frame["launch_to"], frame["launch_precision"])],
+                         t("col.funders"): frame["funders"].fillna(t("unknown")),
+                         t("col.source"): frame["source"]})
+
+
+def listing(frame: pd.DataFrame) -> None:
+    """A table, or a plain sentence when there is nothing to list."""
+    if len(frame):
+        table(frame)
+    else:
+        st.write(t("committee.nothing"))
+
 
 st.subheader(t("committee.rounds"))
-rounds = queries.rounds()
-
-
-def first_date(text) -> date | None:
-    """The first date written in a free-text field ('2017-06 (questionnaire ...)' -> 2017-06-01)."""
-    found = re.search(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text if isinstance(text, str) else "")
-    return date(int(found[1]), int(found[2]), int(found[3] or 1)) if found else None
-
-
 spans = pd.DataFrame({
-    "label": rounds["round_code"],
-    "date_from": [first_date(x) for x in rounds["launched"]],
-    "date_to": [first_date(a) or first_date(b) for a, b in zip(rounds["report_adopted"], rounds["launched"])],
-    "hover": [f"{c}: {title[:80]}" for c, title in zip(rounds["round_code"], rounds["title"])],
-})
-spans = spans.dropna(subset=["date_from"])
-chart(charts.timeline(spans, t("committee.timeline")), spans[["label", "date_from", "date_to"]], "rounds-timeline",
-      t("committee.timeline_alt"))
-st.dataframe(rounds.drop(columns=["load_id"]).map(lambda v: t("unknown") if pd.isna(v) else str(v)),
-             hide_index=True, width="stretch")
+    "label": rounds["round_code"], "date_from": rounds["launch_from"],
+    "date_to": [a or b for a, b in zip(rounds["adopted_to"], rounds["launch_to"])],
+    "hover": [f"{c} ({t(f'kind.{k}')}): {title[:80]}" for c, k, title in
+              zip(rounds["round_code"], rounds["kind"], rounds["title"])]}).dropna(subset=["date_from"])
+shown_rounds = pd.DataFrame({
+    t("round.title"): rounds["round_code"], t("col.kind"): [t(f"kind.{k}") for k in rounds["kind"]],
+    t("col.title"): rounds["title"], t("col.launched"): rounds["launched"].fillna(t("unknown")),
+    t("col.reports"): rounds["report_codes"].fillna(t("unknown")),
+    t("col.adopted"): rounds["report_adopted"].fillna(t("unknown")),
+    t("col.parties_covered"): rounds["parties_covered_count"].astype("Int64"),
+    t("col.source"): rounds["source"].fillna("")})
+chart(charts.timeline(spans, t("committee.timeline")), shown_rounds, "rounds-timeline", t("committee.timeline_alt"),
+      file_name("rounds", today))
 
 st.subheader(t("committee.matrix"))
 st.caption(t("committee.matrix_note"))
-parties = pd.concat([queries.round_parties(code).assign(round_code=code) for code in rounds["round_code"]],
-                    ignore_index=True)
-matrix = parties.pivot_table(index="name_en", columns="round_code", values="covered", aggfunc="first")
-st.dataframe(matrix.fillna(t("unknown")), width="stretch")
+matrix = view.matrix.rename(columns={"country_code": t("col.code"), "name_en": t("col.country")})
+table(matrix.fillna(t("unknown")))
 
 st.subheader(t("committee.detail"))
-codes = list(rounds["round_code"])
-wanted = st.query_params.get("round", "R2")
-chosen = st.selectbox(t("committee.pick_round"), codes, index=codes.index(wanted) if wanted in codes else 0,
-                      format_func=lambda c: f"{c}: {rounds.set_index('round_code').loc[c, 'title'][:90]}")
+titles = dict(zip(rounds["round_code"], rounds["title"]))
+picked = st.selectbox(t("committee.pick_round"), codes, index=codes.index(chosen),
+                      format_func=lambda c: f"{c}: {titles[c][:90]}")
+if picked != chosen:
+    chosen = picked
+    view = queries.committee(today, chosen, since)
 st.query_params["round"] = chosen
-detail = queries.round_parties(chosen)
-st.dataframe(detail.fillna(t("unknown")), hide_index=True, width="stretch")
-briefing_download("round", chosen)
+table(round_parties_table(view.parties))
+briefing_download(f"round-{chosen}-{today}", view)
 
 st.subheader(t("committee.changes"))
-since = st.date_input(t("committee.since"), value=date_param("since", date(date.today().year - 1, 1, 1)),
-                      min_value=date(2007, 10, 25))
+since = st.date_input(t("committee.since"), value=since, min_value=FIRST, max_value=today)
 st.query_params["since"] = since.isoformat()
-today = date.today()
-events = queries.all_treaty_events()
-recent = events[events["date_to"].notna() & (events["date_to"] >= since) & (events["date_to"] <= today)]
-for title, kind in ((t("committee.new_deposits"), "deposit"), (t("committee.new_eif"), "entry_into_force")):
-    st.markdown(f"**{title}**")
-    part = recent[recent["event_type"] == kind][["name_en", "date_from", "date_to", "date_precision", "basis",
-                                                  "source", "confidence"]]
-    st.dataframe(part, hide_index=True, width="stretch") if len(part) else st.write(t("committee.nothing"))
-portals = queries.portals()
+if since != view.since:
+    view = queries.committee(today, chosen, since)
+st.markdown(f"**{t('committee.new_deposits')}**")
+listing(events(view.deposits))
+st.markdown(f"**{t('committee.new_eif')}**")
+listing(events(view.entries_into_force))
 st.markdown(f"**{t('committee.new_portals')}**")
-new_portals = portals[portals["launch_to"].notna() & (portals["launch_to"] >= since)]
-if len(new_portals):
-    st.dataframe(new_portals[["portal_name", "launch_from", "launch_precision", "funders", "source"]],
-                 hide_index=True, width="stretch")
-else:
-    st.write(t("committee.nothing"))
+listing(portal_list(view.new_portals))
 st.markdown(f"**{t('committee.new_loads')}**")
-loads = queries.loads_since(since)
-st.dataframe(loads, hide_index=True, width="stretch") if len(loads) else st.write(t("committee.nothing"))
+listing(pd.DataFrame({t("col.job"): view.loads["job"], t("col.load"): view.loads["load_id"],
+                      t("col.source"): view.loads["source"], t("col.finished"): view.loads["finished_at"].astype(str),
+                      t("col.rows_loaded"): view.loads["rows_loaded"],
+                      t("col.rows_rejected"): view.loads["rows_rejected"]}))
 
 st.subheader(t("committee.advocacy"))
-status = queries.treaty_status(today)
-in_force = set(status.loc[status["status"] == "in_force", "country_code"])
-launched = portals[portals["launch_to"].notna() & (portals["launch_to"] <= today)]
 st.markdown(f"**{t('committee.portal_not_party')}**")
-st.dataframe(launched[launched["country_code"].notna() & ~launched["country_code"].isin(in_force)]
-             [["country_name_en", "launch_from", "launch_precision", "funders"]], hide_index=True, width="stretch")
+listing(portal_list(view.portal_not_party))
 st.markdown(f"**{t('committee.party_no_portal')}**")
 st.caption(t("committee.party_no_portal_note"))
-with_portal = set(portals["country_code"].dropna())
-st.dataframe(status[status["status"] == "in_force"].loc[lambda d: ~d["country_code"].isin(with_portal),
-                                                         ["name_en", "eif_from", "coe_member"]],
-             hide_index=True, width="stretch")
+listing(pd.DataFrame({t("col.code"): view.party_no_portal["country_code"],
+                      t("col.country"): view.party_no_portal["name_en"],
+                      t("col.eif"): [period(a, b, p, s) for a, b, p, s in zip(
+                          view.party_no_portal["eif_from"], view.party_no_portal["eif_to"],
+                          view.party_no_portal["eif_precision"], view.party_no_portal["eif_basis"])],
+                      t("col.coe"): [t("yes") if m else t("no") for m in view.party_no_portal["coe_member"]]}))
 st.markdown(f"**{t('committee.recent', years=RECENT_YEARS)}**")
-cutoff = date(today.year - RECENT_YEARS, today.month, 1)
-recent_eif = status[(status["coe_member"] == 1) & status["eif_to"].notna()]
-recent_eif = recent_eif[pd.to_datetime(recent_eif["eif_to"]).dt.date >= cutoff]
-st.dataframe(recent_eif[["name_en", "eif_from", "eif_basis", "eif_source"]], hide_index=True, width="stretch")
+listing(pd.DataFrame({t("col.code"): view.recent_eif["country_code"], t("col.country"): view.recent_eif["name_en"],
+                      t("col.eif"): [period(a, b, p, s) for a, b, p, s in zip(
+                          view.recent_eif["eif_from"], view.recent_eif["eif_to"], view.recent_eif["eif_precision"],
+                          view.recent_eif["eif_basis"])],
+                      t("col.source"): view.recent_eif["eif_source"]}))

@@ -1,136 +1,150 @@
-"""Country profile: treaty timeline, CoE membership, monitoring rounds, portal and its statistics, with the
-source, confidence and retrieval date of every fact; up to three side by side."""
+"""Country profile: up to three countries side by side, section by section (renders model.country):
+CoE membership, treaty status and events known on the date, caveats, rounds, the portal and its statistics
+with the state of every value; the same y-axis range for the same measure across the columns."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
-from dashboard.components import briefing_download, chart, demo_banner
-from dashboard.formatting import event_date, portal_launch
+from dashboard.components import briefing_download, chart, demo_banner, said_instead, table, url_value
+from dashboard.formatting import event_date, file_name, period, portal_launch, state_label, state_labels
+from dashboard.model.cells import all_hidden
+from dashboard.tables import events_table, rounds_table, stats_table
 from dashboard.text import t
-from etl.dates import Period, format_period
+from dashboard.urlstate import parse_codes, parse_date
+
+FIRST = date(2007, 10, 25)
+LIMIT = 3
 
 st.header(t("country.heading"))
-places = queries.countries()
-status = queries.treaty_status(date.today())
-portals = queries.portals()
-relevant = set(status["country_code"]) | set(portals["country_code"].dropna()) | set(
-    places.loc[places["coe_accession_date"].notna(), "code"])
-options = places[places["code"].isin(relevant)].sort_values("name_en")
-names = dict(zip(options["code"], options["name_en"]))
-wanted = [c for c in st.query_params.get("countries", "MAR").split(",") if c in names][:3]
-chosen = st.multiselect(t("country.pick"), list(names), default=wanted or ["MAR"], format_func=names.get,
-                        max_selections=3, help=t("country.help"))
+today = date.today()
+as_of = url_value(parse_date("as_of", st.query_params.get("as_of"), today, FIRST, today))
+places = queries.countries().sort_values("name_en")
+names = dict(zip(places["code"], places["name_en"]))   # every country: one clicked on the map opens here
+wanted = url_value(parse_codes("countries", st.query_params.get("countries"), set(names), ["MAR"], LIMIT))
+chosen = st.multiselect(t("country.pick"), list(names), default=wanted, format_func=names.get,
+                        max_selections=LIMIT, help=t("country.help"), select_all=False, filter_mode="contains")
 st.query_params["countries"] = ",".join(chosen)
+if as_of != today:
+    st.query_params["as_of"] = as_of.isoformat()
 if not chosen:
     st.stop()
-pub = queries.publication()
-shown_demo = False
-loads = queries.last_loads().set_index("job")
+views = [queries.profile(code, as_of) for code in chosen]
 
 
-def retrieved(job: str) -> str:
-    return str(loads.loc[job, "retrieved_at"]) if job in loads.index else t("unknown")
+def section(render):
+    """One row of the comparison: the same section for every country, so sections line up."""
+    for col, view in zip(st.columns(len(views)), views):
+        with col:
+            render(view)
 
 
-def event_rows(ev: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for r in ev.itertuples():
-        shown = format_period(Period(r.date_from, r.date_to, r.date_precision)) if r.date_to else t("unknown")
-        rows.append({"event": t(f"event.{r.event_type}"), "date": shown, "detail": r.detail or "",
-                     "basis": t(f"basis.{r.basis}"), "shown": t("yes") if r.is_selected else t("no"),
-                     "confidence": r.confidence, "source": r.source, "note": r.note or ""})
-    return pd.DataFrame(rows)
+def heading(v):
+    st.subheader(v.name_en)
+    st.caption(f"{v.name_fr} · {v.code}" + (f" ({t('country.project_code')})" if v.code_kind == "project" else ""))
+    briefing_download(f"country-{v.code}-{as_of}", v)
+    st.markdown(f"**{t('country.coe')}**")
+    if v.coe_accession is not None:
+        st.write(t("country.coe_left", joined=v.coe_accession, left=v.coe_left) if v.coe_left
+                 else t("country.coe_member", date=v.coe_accession))
+    else:
+        st.write(t("country.coe_none"))
 
 
-for col, code in zip(st.columns(len(chosen)), chosen):
-    with col:
-        place = places.set_index("code").loc[code]
-        st.subheader(place["name_en"])
-        st.caption(f"{place['name_fr']} · {code}" + (" (project code, not ISO)" if place["code_kind"] == "project" else ""))
+def treaty(v):
+    st.markdown(f"**{t('country.treaty')}**")
+    key = "country.status_today" if as_of == today else "country.status_on"
+    st.markdown(t(key, status=t(f"status.{v.status}"), date=as_of.isoformat()))
+    if not v.has_events:
+        st.write(t("country.not_party", date=as_of.isoformat()))
+        return
+    st.write(f"{t('col.signature')}: {event_date(v.dates, 'signature') or t('none')} · {t('col.deposit')}: "
+             f"{event_date(v.dates, 'deposit') or t('none')} · {t('col.eif')}: "
+             f"{event_date(v.dates, 'eif') or t('none')}")
+    dated = v.events[v.events["is_selected"] == 1].assign(
+        label=lambda d: [t(f"event.{e}") for e in d["event_type"]],
+        hover=lambda d: [f"{t(f'event.{e}')}: {period(a, b, p)} ({t(f'basis.{s}')}, {c})" for e, a, b, p, s, c in
+                         zip(d["event_type"], d["date_from"], d["date_to"], d["date_precision"], d["basis"],
+                             d["confidence"])])
+    chart(charts.timeline(dated, t("country.timeline")), events_table(v.events), f"timeline-{v.code}",
+          t("country.events") + f" · {t('country.retrieved')} {v.treaties_retrieved or t('unknown')}",
+          file_name(f"timeline-{v.code}", as_of, v.treaties_retrieved))
 
-        briefing_download("country", code)
-        st.markdown(f"**{t('country.coe')}**")
-        if pd.notna(place["coe_accession_date"]):
-            joined = str(place["coe_accession_date"])[:10]
-            st.write(t("country.coe_left", joined=joined, left=str(place["coe_left_date"])[:10])
-                     if pd.notna(place["coe_left_date"]) else t("country.coe_member", date=joined))
-        else:
-            st.write(t("country.coe_none"))
 
-        st.markdown(f"**{t('country.treaty')}**")
-        state = status[status["country_code"] == code]
-        if state.empty:
-            st.write(t("country.no_events"))
-        else:
-            rec = state.iloc[0]
-            st.markdown(t("country.status_today", status=t(f"status.{rec['status']}")))
-            st.write(f"{t('col.signature')}: {event_date(rec, 'signature')} · {t('col.deposit')}: "
-                     f"{event_date(rec, 'deposit')} · {t('col.eif')}: {event_date(rec, 'eif')}")
-            all_events = queries.treaty_events(code)
-            events = event_rows(all_events)
-            dated = all_events[all_events["is_selected"] == 1].assign(
-                label=lambda d: [t(f"event.{e}") for e in d["event_type"]],
-                hover=lambda d: [f"{t(f'event.{e}')}: {format_period(Period(a, b, p)) if b else t('unknown')} "
-                                 f"({t(f'basis.{s}')}, {c})" for e, a, b, p, s, c in
-                                 zip(d["event_type"], d["date_from"], d["date_to"], d["date_precision"], d["basis"],
-                                     d["confidence"])])
-            chart(charts.timeline(dated, t("country.timeline")), events, f"timeline-{code}",
-                  t("country.events") + f" · {t('country.retrieved')} {retrieved('treaties')}")
-            notes = queries.treaty_notes(code)
-            if len(notes):
-                with st.expander(t("country.notes")):
-                    st.dataframe(notes, hide_index=True, width="stretch")
+def caveats(v):
+    if len(v.notes):
+        st.markdown(f"**{t('country.caveats')}**")
+        for note in v.notes.to_dict("records"):
+            st.caption(f"{note['note']} ({note['source']})")
 
-        st.markdown(f"**{t('country.rounds')}**")
-        rounds = queries.rounds_for(code)
-        if rounds.empty:
-            st.write(t("country.no_rounds"))
-        else:
-            st.dataframe(rounds.rename(columns={"round_code": t("round.title"), "covered": t("round.covered"),
-                                                "reply_submitted": t("round.reply"),
-                                                "recommendations": t("round.recs"),
-                                                "compliance_status": t("round.compliance")}).fillna(t("unknown")),
-                         hide_index=True, width="stretch")
 
-        st.markdown(f"**{t('country.portal')}**")
-        mine = portals[portals["country_code"] == code]
-        if mine.empty:
-            st.write(t("country.no_portal"))
-            continue
-        p = mine.iloc[0]
-        st.write(f"{t('country.launch')}: **{portal_launch(p)}**")
-        for label, field in (("country.partners", "partners"), ("country.funders", "funders"),
-                             ("country.languages", "languages"), ("country.link", "url")):
-            st.write(f"{t(label)}: {p[field] if pd.notna(p[field]) and p[field] else t('unknown')}")
-        st.caption(f"{t('country.source')}: {p['source']} · {t('country.confidence')}: {p['confidence']} · "
-                   f"{t('country.retrieved')} {p['retrieved_at']}")
+def monitoring(v):
+    st.markdown(f"**{t('country.rounds')}**")
+    if v.rounds.empty:
+        st.write(t("country.no_rounds"))
+    else:
+        table(rounds_table(v.rounds))
 
-        st.markdown(f"**{t('country.stats')}**")
-        stats = queries.portal_stats("portal", "year", p["portal_code"])
-        if stats.empty:
-            st.write(t("country.no_stats"))
-            continue
-        if not shown_demo:
-            shown_demo = demo_banner()
-        k = int(pub.get("k", 10))
-        stats = stats.assign(
-            share_actioned=lambda d: (100 * d["actioned"] / d["received"]).round(1),
-            share_actioned_suppressed=lambda d: (d["actioned_suppressed"] | d["received_suppressed"]).astype(int),
-            share_self=lambda d: (100 * d["self_generated_yes"] / d["actioned"]).round(1),
-            share_self_suppressed=lambda d: (d["self_generated_yes_suppressed"] | d["actioned_suppressed"]).astype(int))
-        cols = ["period_start", "received", "received_suppressed", "actioned", "actioned_suppressed",
-                "share_actioned", "share_self", "severity_a", "severity_b", "severity_c"]
-        chart(charts.trend(stats, {"received": t("measure.received"), "actioned": t("measure.actioned")},
-                           t("country.stats_title"), t("suppressed", k=k)),
-              stats[cols], f"stats-{code}", t("country.stats_title"))
-        severity = stats.melt(id_vars="period_start", value_vars=["severity_a", "severity_b", "severity_c"],
-                              var_name="severity", value_name="reports")
-        severity["severity"] = severity["severity"].str[-1].str.upper()
-        chart(charts.stacked_bars(severity, "period_start", "severity", "reports", t("country.severity")),
-              severity, f"severity-{code}", t("country.severity") + " · " + t("suppressed", k=k))
-        chart(charts.trend(stats, {"share_actioned": t("measure.share_actioned"),
-                                   "share_self": t("measure.share_self")}, t("country.shares"),
-                           t("suppressed", k=k)), stats[["period_start", "share_actioned", "share_self"]],
-              f"shares-{code}", t("country.shares"))
+
+def portal(v):
+    st.markdown(f"**{t('country.portal')}**")
+    p = v.portal
+    if p is None:
+        st.write(t("country.no_portal"))
+        return
+    st.markdown(f"{t('country.launch')}: **{portal_launch(p.__dict__)}**")
+    for label, value in (("country.partners", p.partners), ("country.funders", "; ".join(p.funders)),
+                         ("country.languages", p.languages), ("country.link", p.url)):
+        st.write(f"{t(label)}: {value or t('unknown')}")
+    if p.notes:
+        st.caption(f"{t('country.launch_note')}: {p.notes}")
+    st.caption(f"{t('country.source')}: {p.source} · {t('country.confidence')}: {p.confidence} · "
+               f"{t('country.retrieved')} {p.retrieved_at}")
+
+
+def top(measures) -> list | None:
+    """One y-axis range for a measure across the compared countries."""
+    highest = [v.stats[m].max() for v in views if v.stats is not None for m in measures]
+    highest = [h for h in highest if h is not None and not pd.isna(h)]
+    return [0, float(max(highest)) * 1.08] if highest else None
+
+
+received_range, severity_range = top(["received", "actioned"]), top(["actioned"])
+
+
+def statistics(v):
+    st.markdown(f"**{t('country.stats')}**")
+    if v.stats is None:
+        st.write(t("country.no_stats") if v.portal is not None else "")
+        return
+    demo_banner(v.is_demo)
+    counts = {"received": t("measure.received"), "actioned": t("measure.actioned")}
+    chart(charts.trend(v.stats, counts, t("country.stats_title"), state_labels(v.k), received_range),
+          stats_table(v.stats, counts, v.k), f"stats-{v.code}", t("country.stats_title"),
+          file_name(f"stats-{v.code}", as_of))
+    parts = v.severity.copy()
+    hidden_rows = parts["part"].str.startswith("hidden:")
+    parts["label"] = [t("state.hidden_part") if h else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
+    parts["hover"] = [t("state.hidden_which", parts=", ".join(x[-1].upper() for x in p[7:].split(","))) if h
+                      else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
+    hidden = {t("state.hidden_part")}
+    shown = pd.DataFrame({t("col.year"): parts["period_start"].dt.year, t("col.severity"): parts["hover"],
+                          t("col.value"): parts["value"],
+                          t("col.state"): [state_label(s, v.k) for s in parts["state"]]})
+    chart(charts.stacked_bars(parts, "period_start", "label", "value", t("country.severity"), hidden,
+                              severity_range),
+          shown, f"severity-{v.code}", t("country.severity"), file_name(f"severity-{v.code}", as_of))
+    shares = {"share_actioned": t("measure.share_actioned"), "share_self": t("measure.share_self")}
+    for m, label in list(shares.items()):
+        if all_hidden(v.stats, m):
+            said_instead(t("chart.all_hidden", measure=label, state=state_label(v.stats[f"{m}_state"].iloc[0], v.k)))
+            del shares[m]
+    if shares:
+        chart(charts.trend(v.stats, shares, t("country.shares"), state_labels(v.k), [0, 100]),
+              stats_table(v.stats, shares, v.k), f"shares-{v.code}", t("country.shares"),
+              file_name(f"shares-{v.code}", as_of))
+
+
+for part in (heading, treaty, caveats, monitoring, portal, statistics):
+    section(part)

@@ -1,0 +1,64 @@
+"""The portal network: launches per year by region and by funder, network trends with the state of every
+value, and the IWF and INHOPE published figures (one series per publisher and metric, in year order)."""
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from etl.portal_stats import region_group
+from etl.stats_format import BREAKDOWNS
+
+from .. import reading
+from .cells import stack_parts, with_states
+from .funder import funder_group
+
+OUTCOMES = BREAKDOWNS["outcome"][1]
+HOSTS = BREAKDOWNS["hosting"][1]
+
+
+@dataclass
+class Network:
+    as_of: date
+    grain: str                    # year | month
+    region_names: list            # every portal region group, in one order (one colour each in every chart)
+    launches_region: pd.DataFrame  # year, region, portals
+    launches_funder: pd.DataFrame  # year, funder (a name, or NOT_STATED), portals
+    totals: pd.DataFrame | None    # period_start, received/actioned/outcomes/hosts with states
+    regions: pd.DataFrame | None   # period_start, region, received, received_state
+    outcomes: pd.DataFrame | None  # received by outcome as stacked: period_start, part, value, state
+    hosting: pd.DataFrame | None   # actioned by hosting region as stacked: period_start, part, value, state
+    figures: pd.DataFrame          # publisher, metric, unit, year, value, source, notes: sorted by series and year
+    k: int | None
+    is_demo: bool
+
+
+def network(engine, as_of: date, grain: str) -> Network:
+    portals = reading.portals(engine)
+    launched = portals[portals["launch_to"].notna() & (portals["launch_to"] <= as_of)].assign(
+        year=lambda d: pd.to_datetime(d["launch_to"]).dt.year.astype("int64"),
+        region=lambda d: [region_group(r) for r in d["region"]],
+        funder=lambda d: [funder_group(f) for f in d["funders"]])
+    by_region = launched.groupby(["year", "region"]).size().rename("portals").reset_index()
+    by_funder = launched.groupby(["year", "funder"]).size().rename("portals").reset_index()
+
+    totals = regions = outcomes = hosting = None
+    k, is_demo = None, False
+    raw = reading.portal_stats(engine, "network", grain)
+    raw = raw[raw["period_start"].dt.date <= as_of]
+    if len(raw):
+        totals = with_states(raw, ["received", "actioned"] + OUTCOMES + HOSTS)
+        reg = reading.portal_stats(engine, "region", grain)
+        reg = reg[reg["period_start"].dt.date <= as_of]
+        regions = with_states(reg, ["received"]).assign(region=reg["unit_code"].to_numpy())
+        outcomes = stack_parts(totals, "received", OUTCOMES)
+        hosting = stack_parts(totals, "actioned", HOSTS)
+        pub = reading.publication(engine)
+        k, is_demo = int(pub.get("k", 10)), bool(pub.get("is_demo"))
+
+    figures = reading.published_figures(engine)
+    figures = figures[figures["year"] <= as_of.year].sort_values(["publisher", "metric", "year"])
+    figures["value"] = pd.Series([int(v) if pd.notna(v) and float(v).is_integer() else v for v in figures["value"]],
+                                 index=figures.index, dtype=object)   # counts as integers, shares as published
+    names = sorted({region_group(r) for r in portals["region"]})
+    return Network(as_of, grain, names, by_region, by_funder, totals, regions, outcomes, hosting,
+                   figures.reset_index(drop=True), k, is_demo)
