@@ -2,7 +2,7 @@
 from sqlalchemy import create_engine, event, insert, inspect
 from sqlalchemy.engine import Engine
 
-from . import config
+from . import audit, config  # audit: registers audit_event on metadata
 from .schema import metadata
 from .views import create_views
 
@@ -25,6 +25,8 @@ def ensure_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         metadata.create_all(conn)
         create_views(conn)
+        from .access import apply_if_enabled
+        apply_if_enabled(conn)  # PostgreSQL roles: views were recreated, so their grants are re-applied
 
 
 def has_data(engine: Engine) -> bool:
