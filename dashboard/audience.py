@@ -80,17 +80,19 @@ def region_group(region) -> str:
 
 
 def visible_portals(audience: Audience, portals: pd.DataFrame) -> frozenset[str] | None:
-    """Portal codes whose own rows the audience sees; None means every portal (staff)."""
+    """Portal codes whose own rows the audience sees; None means every portal (staff). Partner and
+    funder: the listed portals (known ones) and the portals of the listed funders; public: none."""
     if audience.kind == "staff":
         return None
-    if audience.kind == "partner":
-        known = set(portals["portal_code"]) if portals is not None and len(portals) else set()
-        return frozenset(p for p in audience.portals if p in known)
-    if audience.kind == "funder":
+    if audience.kind == "public":
+        return frozenset()
+    known = set(portals["portal_code"]) if portals is not None and len(portals) else set()
+    own = {p for p in audience.portals if p in known}
+    if audience.funders and portals is not None and len(portals):
         from dashboard.reading import funder_group
-        return frozenset(code for code, funders in zip(portals["portal_code"], portals["funders"])
-                         if funder_group(funders) in audience.funders)
-    return frozenset()
+        own |= {code for code, funders in zip(portals["portal_code"], portals["funders"])
+                if funder_group(funders) in audience.funders}
+    return frozenset(own)
 
 
 def can_see_portal(audience: Audience, portal_code: str, portals: pd.DataFrame) -> bool:
