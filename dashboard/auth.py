@@ -57,13 +57,13 @@ class GroupRule:
 
 
 @dataclass(frozen=True)
-class Mapping_:
+class AudienceMap:
     claim: str = "groups"
     max_session_hours: float = 12.0
     groups: dict[str, GroupRule] = field(default_factory=dict)
 
 
-def load_mapping(path: str | os.PathLike | None = None) -> Mapping_:
+def load_mapping(path: str | os.PathLike | None = None) -> AudienceMap:
     """The groups -> audience mapping (config/audiences.toml). A mistake in it stops with one line."""
     path = Path(path or os.environ.get("LANZAROTE_AUDIENCES") or DEFAULT_CONFIG)
     with open(path, "rb") as f:
@@ -78,7 +78,7 @@ def load_mapping(path: str | os.PathLike | None = None) -> Mapping_:
             raise ValueError(f"{path}: group {name!r}: unknown setting {', '.join(sorted(unknown))}")
         groups[str(name)] = GroupRule(kind, frozenset(str(p).upper() for p in rule.get("portals", [])),
                                       frozenset(rule.get("funders", [])))
-    return Mapping_(claim=str(data.get("claim", "groups")),
+    return AudienceMap(claim=str(data.get("claim", "groups")),
                     max_session_hours=float(data.get("max_session_hours", 12)), groups=groups)
 
 
@@ -102,7 +102,7 @@ def subject_of(claims: Mapping) -> str | None:
     return None
 
 
-def audience_for_claims(claims: Mapping, mapping: Mapping_ | None = None, now: float | None = None) -> Audience:
+def audience_for_claims(claims: Mapping, mapping: AudienceMap | None = None, now: float | None = None) -> Audience:
     """The audience of a signed-in user's ID-token claims: widest kind among their mapped groups,
     union of portals and funders; unknown groups and stale sessions are public."""
     mapping = mapping or load_mapping()
@@ -170,12 +170,19 @@ def note_sign_in(audience: Audience, writer=None) -> None:
     import streamlit as st
     if not auth_configured() or audience.subject is None or st.session_state.get("_audit_signed_in"):
         return
-    try:
-        from etl.audit import audit_writer_engine, record_event
-        record_event(writer or _writer(), "sign_in", audience=audience, what="oidc")
+    if _audit("sign_in", audience, "oidc", writer):
         st.session_state["_audit_signed_in"] = True
+
+
+def _audit(event_kind: str, audience: Audience, what: str, writer=None) -> bool:
+    """Sign-ins and sign-outs are recorded when possible; a failure is logged, never shown."""
+    try:
+        from etl.audit import record_event
+        record_event(writer or _writer(), event_kind, audience=audience, what=what)
+        return True
     except Exception:
-        LOG.exception("could not record a sign-in in the audit trail")
+        LOG.exception("could not record a %s in the audit trail", event_kind)
+        return False
 
 
 def _writer():
@@ -208,6 +215,7 @@ def sign_in_controls(where=None) -> Audience:
         box.caption(t("auth.signed_in_as", who=audience.subject or "-", audience=audience.label()))
         note_sign_in(audience)
         if box.button(t("auth.sign_out"), key="_sign_out"):
+            _audit("sign_out", audience, "oidc")
             st.logout()
     else:
         box.caption(t("auth.public_view"))

@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -324,3 +323,4 @@ def test_sign_ins_are_in_the_audit_trail(served, browser, app_db):
     assert "partner@example.org" in set(signed["subject"])
     row = signed[signed["subject"] == "partner@example.org"].iloc[0]
     assert row["audience"] == "partner" and row["scope"] == "MAR"
+    assert "partner@example.org" in set(events.loc[events["event"] == "sign_out", "subject"])
