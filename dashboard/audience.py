@@ -136,10 +136,14 @@ def scope_filter(audience: Audience, stats: pd.DataFrame, portals: pd.DataFrame)
     """The rows of `stats` (v_portal_stats shape) this audience may see, with hidden aggregates marked.
 
     `portals` is the portal list (v_portal shape: portal_code, region, funders, launch_to).
-    The result always has a `hidden` column: None where the row is shown as published, else why not.
+    The result always has a `hidden` column: None where the row is shown as published, else why not
+    (a `hidden` already in `stats`, as from PostgreSQL's v_public_stats, is kept).
     """
     out = stats.copy()
+    prior = stats["hidden"] if "hidden" in stats.columns else None  # e.g. rows v_public_stats already hid
     out["hidden"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    if prior is not None:
+        out.loc[prior.notna(), "hidden"] = prior[prior.notna()]
     if audience.kind == "staff" or out.empty:
         return out
     measures = _measures(out)
@@ -150,6 +154,8 @@ def scope_filter(audience: Audience, stats: pd.DataFrame, portals: pd.DataFrame)
     keep_portal = is_portal & out["unit_code"].isin(own)
     is_aggregate = out["unit_kind"].isin(AGGREGATE_UNITS) & (out["period_kind"] == PUBLIC_GRAIN)
     out = out[keep_portal | is_aggregate].copy()
+    for idx in out.index[out["hidden"].notna()]:  # hidden upstream: no value either
+        _hide(out, idx, out.at[idx, "hidden"], measures)
     agg = out[out["unit_kind"].isin(AGGREGATE_UNITS)]
     if agg.empty:
         return out

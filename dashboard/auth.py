@@ -170,29 +170,32 @@ def note_sign_in(audience: Audience, writer=None) -> None:
     import streamlit as st
     if not auth_configured() or audience.subject is None or st.session_state.get("_audit_signed_in"):
         return
-    if _audit("sign_in", audience, "oidc", writer):
+    if record("sign_in", audience, "oidc", writer=writer):
         st.session_state["_audit_signed_in"] = True
 
 
-def _audit(event_kind: str, audience: Audience, what: str, writer=None) -> bool:
-    """Sign-ins and sign-outs are recorded when possible; a failure is logged, never shown."""
+def record(event_kind: str, audience: Audience, what: str, detail: str | None = None, writer=None) -> bool:
+    """Write an audit event through the insert-only writer (sign_in, sign_out, download, briefing).
+    Returns False, and logs why, if it could not be written; never shows an error to the visitor.
+    For a download: st.download_button(..., on_click=record, args=("download", audience, file_name))."""
     try:
         from etl.audit import record_event
-        record_event(writer or _writer(), event_kind, audience=audience, what=what)
+        record_event(writer or audit_writer(), event_kind, audience=audience, what=what, detail=detail)
         return True
     except Exception:
         LOG.exception("could not record a %s in the audit trail", event_kind)
         return False
 
 
-def _writer():
+def audit_writer():
+    """The process's audit writer engine (etl.audit.audit_writer_engine), created once."""
     import streamlit as st
 
-    @st.cache_resource
-    def audit_writer():
+    @st.cache_resource(show_spinner=False)
+    def _audit_writer():
         from etl.audit import audit_writer_engine
         return audit_writer_engine()
-    return audit_writer()
+    return _audit_writer()
 
 
 def local_staff_banner() -> None:
@@ -215,7 +218,7 @@ def sign_in_controls(where=None) -> Audience:
         box.caption(t("auth.signed_in_as", who=audience.subject or "-", audience=audience.label()))
         note_sign_in(audience)
         if box.button(t("auth.sign_out"), key="_sign_out"):
-            _audit("sign_out", audience, "oidc")
+            record("sign_out", audience, "oidc")
             st.logout()
     else:
         box.caption(t("auth.public_view"))

@@ -139,3 +139,14 @@ def test_totals_say_hidden_never_zero(built):
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         Audience("admin")
+
+
+def test_rows_hidden_upstream_stay_hidden(built):
+    stats, portals = built
+    stats = stats.copy()
+    stats["hidden"] = None
+    row = stats.index[(stats["unit_kind"] == "network") & (stats["period_kind"] == "year")][-1]
+    stats.loc[row, "hidden"] = "hidden by the database"
+    out = scope_filter(PUBLIC, stats, portals)
+    assert out.loc[row, "hidden"] == "hidden by the database"
+    assert cell(out.loc[row], "received").state is State.HIDDEN and pd.isna(out.loc[row, "received"])

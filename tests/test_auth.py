@@ -13,6 +13,7 @@ import urllib.request
 from datetime import timedelta
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 
 from dashboard.audience import Audience
@@ -244,6 +245,12 @@ def test_partner_signs_in_and_sees_its_portal_only(served, browser):
     assert "SUBJECT=partner@example.org" in text
     assert value(text, "PORTAL_ROWS") == "MAR"       # its portal's rows, and no other portal's
     assert "Signed in as partner@example.org: partner (MAR) view" in text
+    # the CSV holds its portal's rows and aggregates, nothing of another portal; the download is audited
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    csv = pd.read_csv(info.value.path())
+    assert set(csv.loc[csv["unit_kind"] == "portal", "unit_code"]) == {"MAR"}
+    assert set(csv["unit_kind"]) == {"portal", "region", "network"}
     cookie = next(c for c in context.cookies() if c["name"] == "_streamlit_user")
     assert cookie["httpOnly"]
     served["partner_cookie"] = cookie["value"]
@@ -324,3 +331,5 @@ def test_sign_ins_are_in_the_audit_trail(served, browser, app_db):
     row = signed[signed["subject"] == "partner@example.org"].iloc[0]
     assert row["audience"] == "partner" and row["scope"] == "MAR"
     assert "partner@example.org" in set(events.loc[events["event"] == "sign_out", "subject"])
+    downloads = events[(events["event"] == "download") & (events["subject"] == "partner@example.org")]
+    assert list(downloads["what"]) == ["scope.csv"] and downloads.iloc[0]["scope"] == "MAR"
