@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 
 from sqlalchemy import text
 
@@ -236,6 +237,17 @@ def scoped(conn, kind: str, portals=(), prefix: str | None = None) -> None:
     conn.execute(text(f"SET LOCAL ROLE {_ident(role(kind, prefix))}"))
     codes = ",".join(sorted(str(p).upper() for p in portals))
     conn.execute(text("SELECT set_config(:k, :v, true)"), {"k": PORTALS_SETTING, "v": codes})
+
+
+@contextmanager
+def scoped_connection(engine, kind: str, portals=(), prefix: str | None = None):
+    """A transaction for one audience's reading: on PostgreSQL with the roles in place it runs as the
+    audience's role with its portals (`scoped`); elsewhere (SQLite, or roles not set up) it is a
+    plain transaction and the reading model's scope_filter is the only guard."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql" and roles_exist(conn, prefix):
+            scoped(conn, kind, portals, prefix)
+        yield conn
 
 
 def main(argv=None) -> int:

@@ -157,3 +157,24 @@ def test_audit_writer_can_only_insert(pg):
     staff_rows = _select(pg["web"], "SELECT what FROM audit_event", lambda c: access.scoped(c, "staff"))
     assert ("portal-stats-MAR.csv",) in [tuple(r) for r in staff_rows]
     writer.dispose()
+
+
+def test_database_and_reading_model_agree_for_a_partner(pg):
+    """The partner's frame read through its role (own portal rows by row-level security, aggregates
+    from v_public_stats), filtered by scope_filter, equals scope_filter over everything."""
+    mar = Audience("partner", portals=frozenset({"MAR"}))
+    owner = pg["owner"]
+    portals = reading.portals(owner)
+    with access.scoped_connection(pg["web"], "partner", ["MAR"]) as conn:
+        own = pd.read_sql(text("SELECT * FROM v_portal_stats WHERE period_kind = 'year'"), conn)
+        agg = pd.read_sql(text("SELECT * FROM v_public_stats"), conn)
+    assert set(own["unit_code"]) == {"MAR"}
+    from_db = scope_filter(mar, pd.concat([own, agg], ignore_index=True), portals)
+    everything = pd.concat([reading.portal_stats(owner, k, "year") for k in ("portal", "region", "network")],
+                           ignore_index=True)
+    from_model = scope_filter(mar, everything, portals)
+
+    def key(frame):
+        return sorted((r.unit_kind, r.unit_code, pd.Timestamp(r.period_start).year,
+                       None if pd.isna(r.received) else int(r.received), r.hidden) for r in frame.itertuples())
+    assert key(from_db) == key(from_model)
