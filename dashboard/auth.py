@@ -1,8 +1,10 @@
 """Sign-in with OpenID Connect through Streamlit's own st.login / st.user, and the audience of the
 person looking at the page.
 
-- No `[auth]` section in Streamlit's secrets: the single-user local run (`make run`): everything is
-  visible, and `local_staff_banner()` says so.
+- No `[auth]` section in Streamlit's secrets, on a server bound to 127.0.0.1 (or with
+  LANZAROTE_LOCAL_STAFF=1): the single-user local run (`make run`): everything is visible, and
+  `local_staff_banner()` says so. Without [auth] on any other address, or with secrets that cannot
+  be read: the public view (fail closed).
 - `[auth]` configured, not signed in: the public view.
 - Signed in: the groups in the ID token's claim (config/audiences.toml, or LANZAROTE_AUDIENCES)
   mapped to an audience; no known group, or a session older than `max_session_hours`: public.
@@ -125,17 +127,45 @@ def audience_for_claims(claims: Mapping, mapping: AudienceMap | None = None, now
 
 # --- Streamlit ----------------------------------------------------------------------------------
 
-def auth_configured() -> bool:
-    """True when Streamlit's secrets have an [auth] section (sign-in is on)."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _secrets_state() -> str:
+    """'auth': [auth] present; 'none': no secrets, or secrets without [auth]; 'broken': a secrets
+    file exists and cannot be read (then nobody gets the local staff view)."""
     import streamlit as st
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+        return "auth" if "auth" in st.secrets else "none"
+    except Exception:
+        try:
+            files = st.get_option("secrets.files") or []
+        except Exception:
+            files = []
+        return "broken" if any(Path(f).is_file() for f in files) else "none"
+
+
+def auth_configured() -> bool:
+    """True when Streamlit's secrets have an [auth] section (sign-in is on)."""
+    return _secrets_state() == "auth"
 
 
 def is_local_staff_view() -> bool:
-    return not auth_configured()
+    """No sign-in configured, on a server that listens on the loopback interface only (`make run`
+    passes --server.address 127.0.0.1), or LANZAROTE_LOCAL_STAFF=1 (tests). Anything else, such as
+    a server on every interface without [auth], or unreadable secrets, shows the public view."""
+    import streamlit as st
+    if _secrets_state() != "none":
+        return False
+    if os.environ.get("LANZAROTE_LOCAL_STAFF") == "1":
+        return True
+    try:
+        address = st.get_option("server.address")
+    except Exception:
+        address = None
+    if address in LOOPBACK:
+        return True
+    LOG.warning("sign-in is not configured and the server is not bound to 127.0.0.1: public view only")
+    return False
 
 
 def _user_claims() -> dict:
@@ -149,8 +179,10 @@ def _user_claims() -> dict:
 
 def current_audience() -> Audience:
     """The audience of the person looking at this page (see the module's docstring)."""
-    if not auth_configured():
+    if is_local_staff_view():
         return Audience("staff", subject="local")
+    if not auth_configured():
+        return PUBLIC
     claims = _user_claims()
     if not claims:
         return PUBLIC

@@ -61,14 +61,60 @@ def test_nested_claims_and_bad_config(tmp_path):
         load_mapping(cfg)
 
 
-def test_without_auth_the_local_run_is_a_staff_view_with_a_banner(app_db, monkeypatch):
+@pytest.mark.parametrize("how", ["loopback", "env"])
+def test_without_auth_the_local_run_is_a_staff_view_with_a_banner(app_db, monkeypatch, how):
+    from streamlit import config as st_config
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("DATABASE_URL", app_db)
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    if how == "env":
+        monkeypatch.setenv("LANZAROTE_LOCAL_STAFF", "1")
+    else:
+        monkeypatch.delenv("LANZAROTE_LOCAL_STAFF", raising=False)
+        previous = st_config.get_option("server.address")
+        st_config.set_option("server.address", "127.0.0.1")
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=120).run()
+    finally:
+        if how == "loopback":
+            st_config.set_option("server.address", previous)
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "AUDIENCE=staff" in text and "SUBJECT=local" in text
     assert any("Local staff view" in w.value for w in at.warning)
+
+
+def test_without_auth_on_every_interface_the_view_is_public(app_db, monkeypatch):
+    """A server that forgot [auth] and listens beyond 127.0.0.1 does not hand out the staff view."""
+    from streamlit import config as st_config
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("DATABASE_URL", app_db)
+    monkeypatch.delenv("LANZAROTE_LOCAL_STAFF", raising=False)
+    previous = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=120).run()
+    finally:
+        st_config.set_option("server.address", previous)
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "AUDIENCE=public" in text and not any("Local staff view" in w.value for w in at.warning)
+
+
+def test_unreadable_secrets_never_give_the_staff_view(tmp_path, monkeypatch):
+    import streamlit as st
+    from dashboard import auth
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nredirect_uri = ")
+
+    class Unreadable:
+        def __contains__(self, key):
+            raise ValueError("cannot parse secrets")
+    monkeypatch.setattr(st, "secrets", Unreadable())
+    monkeypatch.setattr(st, "get_option", lambda name: [str(broken)] if name == "secrets.files" else "127.0.0.1")
+    monkeypatch.setenv("LANZAROTE_LOCAL_STAFF", "1")
+    assert not auth.is_local_staff_view() and auth.current_audience().kind == "public"
+    broken.unlink()  # no secrets file at all: the local run
+    assert auth.is_local_staff_view() and auth.current_audience().kind == "staff"
 
 
 def test_with_auth_and_nobody_signed_in_the_view_is_public(app_db, monkeypatch):
