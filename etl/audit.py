@@ -67,13 +67,18 @@ def record_event(engine_or_conn: Engine | Connection, event_kind: str, *, audien
         engine_or_conn.execute(insert(audit_event), row)
 
 
-def recent_events(engine, audience, limit: int = 200) -> pd.DataFrame:
-    """The latest events, newest first: for staff only (others get PermissionError)."""
+def recent_events(engine_or_conn: Engine | Connection, audience, limit: int = 200) -> pd.DataFrame:
+    """The latest events, newest first: for staff only (others get PermissionError). On PostgreSQL
+    behind the web login, pass the connection of `etl.access.scoped_connection(engine, "staff")`."""
     if getattr(audience, "kind", None) != "staff":
         raise PermissionError("the audit trail is for staff")
     cols = [audit_event.c[c] for c in ("at", "event", "subject", "audience", "scope", "what", "detail")]
-    with engine.connect() as conn:
-        result = conn.execute(select(*cols).order_by(audit_event.c.id.desc()).limit(limit))
+    query = select(*cols).order_by(audit_event.c.id.desc()).limit(limit)
+    if isinstance(engine_or_conn, Connection):
+        result = engine_or_conn.execute(query)
+        return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+    with engine_or_conn.connect() as conn:
+        result = conn.execute(query)
         return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
 
 

@@ -154,8 +154,11 @@ def test_audit_writer_can_only_insert(pg):
     _denied(pg["audit"], "SELECT * FROM v_treaty_status")
     events = audit.recent_events(pg["owner"], STAFF)
     assert events.iloc[0]["what"] == "portal-stats-MAR.csv" and events.iloc[0]["scope"] == "MAR"
-    staff_rows = _select(pg["web"], "SELECT what FROM audit_event", lambda c: access.scoped(c, "staff"))
-    assert ("portal-stats-MAR.csv",) in [tuple(r) for r in staff_rows]
+    with access.scoped_connection(pg["web"], "staff") as conn:  # the web login, as staff
+        assert "portal-stats-MAR.csv" in set(audit.recent_events(conn, STAFF)["what"])
+    with pytest.raises(ProgrammingError):
+        with access.scoped_connection(pg["web"], "partner", ["MAR"]) as conn:
+            audit.recent_events(conn, STAFF)  # the database refuses even if Python passed STAFF
     writer.dispose()
 
 
