@@ -4,7 +4,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, insert, inspect
 from sqlalchemy.engine import Engine
 
-from . import config
+from . import audit, config  # audit: registers audit_event on metadata
 from .errors import ConfigError
 from .schema import metadata
 from .views import create_views
@@ -32,6 +32,8 @@ def ensure_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         metadata.create_all(conn)
         create_views(conn)
+        from .access import apply_if_enabled
+        apply_if_enabled(conn)  # PostgreSQL roles: views were recreated, so their grants are re-applied
 
 
 def has_data(engine: Engine) -> bool:
