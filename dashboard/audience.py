@@ -29,6 +29,8 @@ from enum import Enum
 
 import pandas as pd
 
+from etl.stats_format import region_group
+
 KINDS = ("public", "partner", "funder", "staff")
 MIN_PORTALS = 3          # an aggregate shown outside staff covers at least this many portals
 PUBLIC_GRAIN = "year"    # the only period the public sees
@@ -73,12 +75,6 @@ def public_k(published_k: int | None = None) -> int:
     return max(configured, int(published_k or 0))
 
 
-def region_group(region) -> str:
-    """'Sub-Saharan Africa (West)' -> 'Sub-Saharan Africa': the grouping of the region rows
-    (the same rule as etl.portal_stats.region_group, kept here so this module stands alone)."""
-    return (region if isinstance(region, str) and region else "Unknown region").split(" (")[0].strip()
-
-
 def visible_portals(audience: Audience, portals: pd.DataFrame) -> frozenset[str] | None:
     """Portal codes whose own rows the audience sees; None means every portal (staff). Partner and
     funder: the listed portals (known ones) and the portals of the listed funders; public: none."""
@@ -89,7 +85,7 @@ def visible_portals(audience: Audience, portals: pd.DataFrame) -> frozenset[str]
     known = set(portals["portal_code"]) if portals is not None and len(portals) else set()
     own = {p for p in audience.portals if p in known}
     if audience.funders and portals is not None and len(portals):
-        from dashboard.reading import funder_group
+        from dashboard.model.funder import funder_group
         own |= {code for code, funders in zip(portals["portal_code"], portals["funders"])
                 if funder_group(funders) in audience.funders}
     return frozenset(own)

@@ -26,7 +26,7 @@ from .errors import InputError
 from .provenance import LoadResult
 from .readers import iter_csv, open_text, sha256_of
 from .schema import country, load_run, portal, portal_stat, stat_load, stat_publication
-from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, CONTINENT_TO_HOST, HOST_GROUPS, MEASURES, MEDIA,
+from .stats_format import (ACTIONED_DETAIL, region_group, AGES, BREAKDOWNS, CONTINENT_TO_HOST, HOST_GROUPS, MEASURES, MEDIA,
                            OPTIONAL_COLUMNS, OUTCOMES, REPORT_COLUMNS, SELF_GENERATED, SEVERITY, SUMMARY_COLUMNS,
                            SUMMARY_OPTIONAL)
 
@@ -103,11 +103,6 @@ class Network:
         hosts = conn.execute(select(country.c.code, country.c.continent)).all()
         self.host_codes = {h.code: HOST_GROUPS.index(CONTINENT_TO_HOST.get(h.continent, "other")) for h in hosts}
         self.host_codes["unknown"] = HOST_GROUPS.index("unknown")
-
-
-def region_group(region: str | None) -> str:
-    """'Sub-Saharan Africa (West)' -> 'Sub-Saharan Africa': the grouping used for regional totals."""
-    return (region or "Unknown region").split(" (")[0].strip()
 
 
 class Counts:

@@ -46,3 +46,10 @@ IWF_TERMS = {
     "self_generated": "imagery tagged 'self-generated' by IWF analysts",
     "hosting_country": "ISO 3166-1 alpha-3 code of the country where confirmed content was hosted, or 'unknown'",
 }
+
+
+def region_group(region) -> str:
+    """'Sub-Saharan Africa (West)' -> 'Sub-Saharan Africa': the grouping of the regional totals.
+
+    Here, with the formats, because the ETL publishes by it and the reading side groups by it."""
+    return (region if isinstance(region, str) and region else "Unknown region").split(" (")[0].strip()

@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -49,7 +50,8 @@ def test_without_chromium_briefings_say_charts_are_missing(app_db, tmp_path, mon
     monkeypatch.setenv("DATABASE_URL", app_db)
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
     assert briefings.chromium() is None
-    doc = briefings.build(briefings.warehouse.read_only_engine(app_db), "country", "GBR")
+    view = briefings.country.profile(briefings.warehouse.read_only_engine(app_db), "GBR", date.today())
+    doc = briefings.build(view)
     assert ("note", briefings.NO_CHROMIUM) in doc.blocks
     assert not [b for b in doc.blocks if b[0] == "image"]
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from etl import __main__ as cli
-from etl import portal_stats
+from etl import portal_stats, stats_format
 from etl.disclosure import Relations, determined_cells, exposed_cells, suppress
 from etl.jobs import run_jobs, run_load
 from etl.readers import sha256_of
@@ -114,7 +114,7 @@ def _relations_from_published(engine):
     groups = {}
     for kind, code in units:
         if kind == "portal":
-            groups.setdefault(("region", portal_stats.region_group(regions[code])), []).append(code)
+            groups.setdefault(("region", stats_format.region_group(regions[code])), []).append(code)
     groups[("network", "ALL")] = [code for kind, code in units if kind == "region"]
     for (kind, code), members in groups.items():
         member_kind = "portal" if kind == "region" else "region"

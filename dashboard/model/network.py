@@ -5,7 +5,7 @@ from datetime import date
 
 import pandas as pd
 
-from etl.portal_stats import region_group
+from etl.stats_format import region_group
 from etl.stats_format import BREAKDOWNS
 
 from .. import reading
