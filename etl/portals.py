@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import delete, insert
 
+from . import stats_publication
 from . import validate as v
 from .countries import CountryResolver
 from .errors import InputError
@@ -43,4 +44,7 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
                          notes=r["notes"] or None, load_id=load_id))
     conn.execute(delete(portal))
     conn.execute(insert(portal), rows)
-    return LoadResult(rows_in=len(rows), rows_loaded=len(rows))
+    # The statistics follow the list: a removed portal or a corrected launch is published again at once.
+    republished = stats_publication.republish(conn, load_id)
+    return LoadResult(rows_in=len(rows), rows_loaded=len(rows),
+                      message=f"statistics published again: {republished}" if republished else "")
