@@ -19,7 +19,7 @@ from .provenance import LoadResult
 from .readers import sha256_of
 from .schema import load_run
 from .stats_contract import read_header
-from .stats_counts import Network, month_start
+from .stats_counts import Network, month_start, region_group  # noqa: F401 (region_group: read by the dashboard)
 from .stats_publication import publish
 from .stats_reading import RejectsWriter, scan_reports, scan_summary
 from .stats_store import (active_loads, check_hash_scheme, loaded_months, prior_refs, retire, same_file, save_load)

@@ -26,7 +26,7 @@ from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, MEASURES, MEDIA, O
 CHUNK_ROWS = 250_000
 PIECE_BYTES, PIECES_AHEAD = 16 << 20, 2  # the quick reading: pieces of the file, read ahead (_quick_batches)
 CODED = ["portal", "received_date", "outcome"] + ACTIONED_DETAIL
-REASONS = ["", "missing report reference", "unknown portal", "invalid or missing date", "date in the future",
+REASONS = ["", "blank line", "missing report reference", "unknown portal", "invalid or missing date", "date in the future",
            "date before the portal's launch", "invalid outcome", "actioned report with a missing or invalid detail code",
            "detail codes on a report that was not actioned", "report reference repeated in this file",
            "report reference already loaded", "invalid count", "counts do not add up", "portal and month repeated in this file",
@@ -158,6 +158,7 @@ class ReportScanner:
         self._check_last_line()
         ref = pl.col("report_ref").fill_null("")
         derived = [ref.hash().alias("_h"), (ref == "").alias("_no_ref"),
+                   pl.all_horizontal(pl.col(self.header).is_null()).alias("_blank"),
                    ((ref != "") & ~ref.str.contains(f"^(?:{REFERENCE})$")).alias("_bad_ref")]
         if self.careful:
             schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
@@ -254,6 +255,7 @@ class ReportScanner:
         ref_hash = df["_h"].to_numpy()
         actioned = outcome == 0
         checks = [
+            (df["_blank"].to_numpy(), REASON["blank line"]),
             (df["_no_ref"].to_numpy(), REASON["missing report reference"]),
             (portals < 0, REASON["unknown portal"]), (days < 0, REASON["invalid or missing date"]),
             (days > self.today_days, REASON["date in the future"]),

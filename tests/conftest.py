@@ -60,6 +60,14 @@ def engine(db_url):
 
 
 @pytest.fixture
+def built(engine):
+    """A warehouse with the portal network and published figures: what statistics need."""
+    reports = run_jobs(engine, ["portals", "figures"])
+    assert {r.outcome for r in reports} == {"ok"}
+    return engine
+
+
+@pytest.fixture
 def data_dir(tmp_path):
     """A private copy of data/ that a test may break."""
     target = tmp_path / "data"
