@@ -372,7 +372,14 @@ def drop_repeated(scanner: ReportScanner, counts: Counts, hashes: ReferenceHashe
 def scan_summary(path: Path, header: list[str], net: Network, loaded: set, today: date, rejects: RejectsWriter):
     """A monthly summary file, row by row (each row one portal and month): (counts, rows in, demo flag).
     `loaded`: (portal code, month index) pairs already loaded; a row for one of them is rejected."""
-    csv.field_size_limit(SUMMARY_FIELD_LIMIT)
+    limit = csv.field_size_limit(SUMMARY_FIELD_LIMIT)
+    try:
+        return _scan_summary(path, header, net, loaded, today, rejects)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _scan_summary(path: Path, header: list[str], net: Network, loaded: set, today: date, rejects: RejectsWriter):
     values = np.zeros((len(net.codes), N_MONTHS, len(MEASURES)), dtype=np.int64)
     rows_in, seen, demo_values, bad_lines, bad_reasons = 0, set(), set(), [], []
     current = month_index(today)

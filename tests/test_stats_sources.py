@@ -15,7 +15,7 @@ from etl.stats_counts import Network
 from etl.stats_store import active_loads, load_counts
 
 from .conftest import snapshot
-from .test_portal_stats import MORE, REPORTS, SUMMARY, load, monthly
+from .test_portal_stats import MORE, REPORTS, load, monthly
 
 SAMPLE_SUMMARY = config.DATA_DIR / "samples" / "portal_summary_sample.csv"
 
