@@ -22,7 +22,7 @@ from .stats_contract import read_header
 from .stats_counts import Network, month_start, region_group  # noqa: F401 (region_group: read by the dashboard)
 from .stats_publication import publish
 from .stats_reading import RejectsWriter, scan_reports, scan_summary
-from .stats_store import (active_loads, check_hash_scheme, loaded_months, prior_refs, retire, same_file, save_load)
+from .stats_store import (active_loads, check_hash_scheme, loaded_months, prior_refs, retire_demo, same_file, save_load)
 
 KIND_NAMES = {"reports": "a report-level file", "summary": "a monthly summary"}
 
@@ -68,7 +68,7 @@ def _load(conn, load_id, path, kind, header, today, k, width, rejects, progress)
         raise InputError(path, "nothing to load: every row was rejected (as repeated, already loaded or invalid); "
                                "the published statistics are unchanged")
     _one_kind_per_portal_month(path, kind, counts, net, months)
-    retired = retire(conn, demo=True) if not demo else []
+    retired = retire_demo(conn) if not demo else []
     save_load(conn, load_id, kind, sha, path.name, demo, net, counts, refs)
     published = publish(conn, load_id, k, width)
     note = f"DEMO statistics retired (loads {','.join(map(str, retired))}); " if retired else ""

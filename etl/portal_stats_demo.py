@@ -16,7 +16,7 @@ REPORTS = int(os.environ.get("DEMO_REPORTS", "100000"))
 def load(conn, load_id: int, paths: dict) -> LoadResult:
     if stats_store.active_loads(conn, demo=False):
         return LoadResult(message="real statistics are loaded: no demo data")
-    stats_store.retire(conn, demo=True)
+    stats_store.retire_demo(conn)
     folder = config.VAR_DIR / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"portal_stats_demo_seed{SEED}.csv"

@@ -8,6 +8,7 @@ what earlier ones revealed or hid. Keyed by portal code, month, unit and period,
 so a change to the portal list leaves them meaningful.
 """
 import io
+import zlib
 from datetime import date
 
 import numpy as np
@@ -31,14 +32,19 @@ def hash_scheme() -> str:
 
 
 def _pack(**arrays) -> bytes:
+    """Named arrays as one compressed blob: the names, then each array in .npy form (the same arrays give
+    the same bytes, unlike a zip archive with its timestamps)."""
     out = io.BytesIO()
-    np.savez_compressed(out, **arrays)
-    return out.getvalue()
+    np.save(out, np.array(list(arrays), dtype=str), allow_pickle=False)
+    for array in arrays.values():
+        np.save(out, array, allow_pickle=False)
+    return zlib.compress(out.getvalue(), 6)
 
 
 def _unpack(blob: bytes) -> dict:
-    with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-        return {name: data[name] for name in data.files}
+    data = io.BytesIO(zlib.decompress(blob))
+    names = np.load(data, allow_pickle=False).tolist()
+    return {name: np.load(data, allow_pickle=False) for name in names}
 
 
 def active_loads(conn, demo: bool | None = None) -> list[int]:
@@ -118,11 +124,14 @@ def load_counts(conn, load_ids: list[int], net: Network) -> tuple[Counts, list[s
     return counts, sorted(missing)
 
 
-def retire(conn, demo: bool) -> list[int]:
-    """Stop counting the active demo (or real) loads; their records stay. Returns their ids."""
-    ids = active_loads(conn, demo=demo)
+def retire_demo(conn) -> list[int]:
+    """Stop counting the active demo loads and forget what they counted (generated data: nothing will be
+    checked against it again); their stat_load rows stay as the record. Returns their ids."""
+    ids = active_loads(conn, demo=True)
     if ids:
         conn.execute(update(stat_load).where(stat_load.c.load_id.in_(ids)).values(active=False))
+        for table in (stat_load_counts, stat_load_refs, stat_load_month):
+            conn.execute(delete(table).where(table.c.load_id.in_(ids)))
     return ids
 
 
