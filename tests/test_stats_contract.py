@@ -144,3 +144,15 @@ def test_hostile_file(built, tmp_path, name, content, expected, words, secret):
 
 def test_there_are_forty_hostile_files():
     assert len(CASES) >= 40
+
+
+def test_every_domain_check_is_linear():
+    """The contract alone: each pattern refuses a 10 MB near-miss at once (no backtracking blow-up)."""
+    from etl.stats_contract import COUNT, KINDS, REFERENCE, outside
+    for pattern in KINDS:
+        for value in ("a" * MB10 + "@", "1" * MB10, " " * MB10 + "anna@meyer.org", "a-" * (MB10 // 2) + "@x.y"):
+            t0 = time.perf_counter()
+            assert outside(pattern, value)
+            assert time.perf_counter() - t0 < 0.05, pattern
+    assert not outside(REFERENCE, "DEMO-123_a") and outside(REFERENCE, "jane@example")
+    assert not outside(COUNT, "") and outside(COUNT, "1e3")
