@@ -1,11 +1,13 @@
 """Benchmark: import a generated report-level export and compare with DuckDB's bare GROUP BY.
 
-    python -m benchmarks.portal_stats --reports 10000000 [--reports-small 1000000]
+    python -m benchmarks.portal_stats --reports 10000000 [--reports-small 1000000] [--demo-reports 100000]
 
 Each import runs in a fresh child process (so its peak memory is its own) against a fresh SQLite
 database; the floor is DuckDB's `GROUP BY portal, month` over the same file in its own process.
 Floor and import run in pairs, one after the other, as the machine's speed drifts. Prints seconds,
 peak memory (the highest of the runs) and the ratio (best against best, and the median of the pairs).
+Separately, the publication and audit of the default demo (100,000 reports): the disclosure control over
+every portal, region and the network by month and year, timed on its own.
 Nothing here is a test: it reports figures.
 """
 import argparse
@@ -59,9 +61,37 @@ def child_floor(csv_path: str) -> None:
                       "max_rss_mb": peak_mb()}))
 
 
+def child_publication(db: str, reports: int) -> None:
+    """Import the default demo, then time publishing it again (aggregation, disclosure control, audit, insert)."""
+    from etl import demo_stats, portal_stats, stats_policy
+    from etl.db import make_engine
+    from etl.jobs import run_jobs, run_load
+    from etl.portal_stats_demo import SEED
+    from etl.readers import sha256_of
+    from etl.stats_publication import publish
+    engine = make_engine(db)
+    run_jobs(engine, ["portals", "figures"], out=open(os.devnull, "w"))
+    path = Path(db.removeprefix("sqlite:///") + ".demo.csv")
+    with engine.connect() as conn:
+        demo_stats.generate(conn, SEED, reports, path)
+    t0 = time.perf_counter()
+    report = run_load(engine, "portal-stats", [path],
+                      lambda conn, load_id: portal_stats.load_file(conn, load_id, path), sha256_of(path))
+    first = time.perf_counter() - t0
+    k, width = stats_policy.settings()
+    with engine.begin() as conn:
+        t0 = time.perf_counter()
+        message = publish(conn, report.load_id, k, width)
+        seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "import_seconds": first, "outcome": report.outcome, "message": message,
+                      "max_rss_mb": peak_mb()}))
+
+
 def run_child(*args) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.portal_stats", *args], cwd=ROOT, check=True,
-                         capture_output=True, text=True, env={**os.environ, "LANZAROTE_VAR_DIR": args[-1] + ".var"})
+    """The last argument names the child's own var folder."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.portal_stats", *map(str, args[:-1])], cwd=ROOT,
+                         check=True, capture_output=True, text=True,
+                         env={**os.environ, "LANZAROTE_VAR_DIR": str(args[-1]) + ".var"})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -82,15 +112,23 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=10_000_000)
     parser.add_argument("--reports-small", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="floor and import pairs (best and median reported)")
+    parser.add_argument("--demo-reports", type=int, default=100_000, help="size of the demo whose publication is timed")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         if args.child[0] == "import":
             child_import(args.child[1], args.child[2])
+        elif args.child[0] == "publication":
+            child_publication(args.child[1], int(args.child[2]))
         else:
             child_floor(args.child[1])
         return
     with tempfile.TemporaryDirectory() as tmp:
+        pub = run_child("--child", "publication", f"sqlite:///{Path(tmp) / 'publication.sqlite'}",
+                        str(args.demo_reports), Path(tmp) / "publication")
+        print(f"publication and audit of the default demo ({args.demo_reports:,} reports): {pub['seconds']:.2f} s "
+              f"(import with its first publication {pub['import_seconds']:.2f} s; peak {pub['max_rss_mb']:.0f} MB)\n"
+              f"   {pub['message']}")
         results = {}
         for n in (args.reports_small, args.reports):
             csv_path = Path(tmp) / f"reports-{n}.csv"
@@ -98,9 +136,9 @@ def main() -> None:
             size = csv_path.stat().st_size / 1e6
             floors, imports = [], []
             for i in range(args.repeat):  # each import right after its floor: the machine's speed drifts
-                floors.append(run_child("--child", "floor", str(csv_path)))
+                floors.append(run_child("--child", "floor", str(csv_path), csv_path))
                 db = Path(tmp) / f"bench-{n}-{i}.sqlite"
-                imports.append(run_child("--child", "import", f"sqlite:///{db}", str(csv_path)))
+                imports.append(run_child("--child", "import", f"sqlite:///{db}", str(csv_path), db))
             floor = min(floors, key=lambda r: r["seconds"])
             best = min(imports, key=lambda r: r["seconds"])
             pairs = sorted(m["seconds"] / f["seconds"] for f, m in zip(floors, imports))

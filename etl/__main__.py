@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import config, demo_stats, portal_stats, treaty_office
-from .db import has_data, make_engine
+from . import config, demo_stats, portal_stats, stats_policy, treaty_office
+from .db import ensure_schema, has_data, make_engine
 from .errors import ConfigError, InputError, one_line
 from .jobs import JOBS, failed, run_jobs, run_load, summary
 from .lock import WarehouseBusy
@@ -87,17 +87,28 @@ def _ready(engine) -> bool:
     return True
 
 
-def import_stats_files(engine, paths, k=None) -> list:
+def _settings(args) -> bool:
+    """k and the protection width, checked before anything is read: one line when outside the policy."""
+    try:
+        stats_policy.settings(args.k, args.width)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def import_stats_files(engine, paths, k=None, width=None) -> list:
     reports = []
     for path in paths:
         path = Path(path)
-        if not path.exists():
-            print(f"{path}: file not found", file=sys.stderr)
+        if not path.is_file():
+            print(f"error: {path}: {'is a folder, not a statistics file' if path.is_dir() else 'file not found'}",
+                  file=sys.stderr)
             reports.append(None)
             continue
         print(f"importing {path} ...", file=sys.stderr)
         report = run_load(engine, "portal-stats", [path],
-                          lambda conn, load_id, p=path: portal_stats.load_file(conn, load_id, p, k=k,
+                          lambda conn, load_id, p=path: portal_stats.load_file(conn, load_id, p, k=k, width=width,
                                                                               progress=_progress),
                           sha256_of(path), retrieved=datetime.fromtimestamp(path.stat().st_mtime).date())
         print("", file=sys.stderr)
@@ -108,10 +119,12 @@ def import_stats_files(engine, paths, k=None) -> list:
 
 
 def cmd_import_stats(args) -> int:
+    if not _settings(args):
+        return 1
     engine = make_engine()
     if not _ready(engine):
         return 1
-    reports = import_stats_files(engine, args.files, args.k)
+    reports = import_stats_files(engine, args.files, args.k, args.width)
     done = [r for r in reports if r]
     print(summary(done))
     return 1 if len(done) < len(reports) or any(r.outcome == "failed" for r in done) else 0
@@ -119,6 +132,8 @@ def cmd_import_stats(args) -> int:
 
 def cmd_inbox(args) -> int:
     """Import every CSV placed in the inbox; move each to done/ or failed/ beside it."""
+    if not _settings(args):
+        return 1
     engine = make_engine()
     if not _ready(engine):
         return 1
@@ -128,7 +143,7 @@ def cmd_inbox(args) -> int:
     if not files:
         print(f"inbox {inbox} is empty")
         return 0
-    reports = import_stats_files(engine, files, args.k)
+    reports = import_stats_files(engine, files, args.k, args.width)
     for path, report in zip(files, reports):
         target = inbox / ("failed" if report is None or report.outcome == "failed" else "done")
         target.mkdir(exist_ok=True)
@@ -165,11 +180,14 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_import_treaty)
     p = sub.add_parser("import-portal-stats", help="load anonymized portal statistics (report-level or monthly summary CSV)")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--k", type=int, help="suppress counts 1..k-1 (default PORTAL_STATS_K or 10)")
+    p.add_argument("--k", help=f"suppress counts 1..k-1 (default PORTAL_STATS_K or {stats_policy.K_DEFAULT}; "
+                               f"at least {stats_policy.K_MIN})")
+    p.add_argument("--width", help="protection width of a hidden small count (default PORTAL_STATS_WIDTH or k)")
     p.set_defaults(func=cmd_import_stats)
     p = sub.add_parser("inbox", help="import every CSV in the inbox folder (default var/inbox)")
     p.add_argument("--folder")
-    p.add_argument("--k", type=int)
+    p.add_argument("--k")
+    p.add_argument("--width")
     p.set_defaults(func=cmd_inbox)
     p = sub.add_parser("demo", help="write a seeded DEMO report-level export for the real portal network")
     p.add_argument("--seed", type=int, default=1)

@@ -30,6 +30,7 @@ def make_engine(url: str | None = None) -> Engine:
 def ensure_schema(engine: Engine) -> None:
     """Create missing tables and (re)create the views, in one transaction."""
     with engine.begin() as conn:
+        _drop_statistics_before_the_warehouse_kept_them(conn)
         metadata.create_all(conn)
         create_views(conn)
         from .access import apply_if_enabled
@@ -61,3 +62,18 @@ def insert_many(conn, table, columns: list[str], rows: list[tuple]) -> None:
     else:
         params = [dict(zip(columns, r)) for r in rows]
     conn.exec_driver_sql(str(compiled), params)
+
+
+def _drop_statistics_before_the_warehouse_kept_them(conn) -> None:
+    """A warehouse built before the counts moved into it (stat_publication without `width`) kept them in
+    files beside it: its statistics tables are dropped and built again (the demo job runs again; real
+    statistics files must be imported again)."""
+    names = inspect(conn).get_table_names()
+    if "stat_publication" not in names or "width" in {c["name"] for c in inspect(conn).get_columns("stat_publication")}:
+        return
+    from .views import VIEWS
+    for view in reversed(list(VIEWS)):
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
+    for table in ("portal_stat", "stat_publication", "stat_load"):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    conn.exec_driver_sql("DELETE FROM job_state WHERE job = 'portal_stats_demo'")

@@ -265,3 +265,35 @@ def exposed_cells(values: np.ndarray, hidden: np.ndarray, relations: Relations) 
     Empty after suppress(): publish() checks it as a last guard; the tests attack independently too.
     """
     return np.nonzero(close_known(~hidden, relations) & hidden)[0]
+
+
+# --- TEMPORARY (branch issue10): the agreed interface, as a thin wrapper around suppress() -------------
+# The real protect() (interval protection against an LP attacker with bounds, sticky suppression across
+# publications) comes from branch issue10a and replaces everything below at merge. This stand-in keeps
+# cells hidden earlier hidden (by treating them as small) and never hides what was already published, but
+# it proves no interval: `narrowest` is None.
+
+@dataclass
+class Protection:
+    hidden: np.ndarray        # bool per cell: not published
+    primary: np.ndarray       # bool per cell: hidden because 0 < value < k
+    narrowest: float | None   # narrowest feasible interval the attacker can prove for any primary cell; None if none
+    width: int                # protection width required
+    rounds: int
+
+
+def protect(values, relations, k, width=None, fixed=None, earlier_visible=None, earlier_hidden=None) -> Protection:
+    values = np.asarray(values)
+    n = len(values)
+    fixed = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+    earlier_visible = np.zeros(n, dtype=bool) if earlier_visible is None else np.asarray(earlier_visible, dtype=bool)
+    earlier_hidden = np.zeros(n, dtype=bool) if earlier_hidden is None else np.asarray(earlier_hidden, dtype=bool)
+    primary = (values >= 1) & (values < k) & ~fixed
+    sticky = earlier_hidden & ~earlier_visible & ~fixed & (values > 0)
+    as_seen = np.where(sticky, 1, values)  # hidden before: hidden again, like a small count
+    known = fixed | (earlier_visible & ~earlier_hidden & ~primary)
+    try:
+        hidden = suppress(as_seen, relations, k, known)
+    except RuntimeError:
+        hidden = suppress(as_seen, relations, k, fixed)
+    return Protection(hidden=hidden, primary=primary, narrowest=None, width=k if width is None else width, rounds=0)

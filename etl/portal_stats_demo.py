@@ -4,11 +4,8 @@ Loaded only while no real statistics are loaded; a re-run replaces the previous 
 """
 import os
 
-from sqlalchemy import update
-
-from . import config, demo_stats, portal_stats
+from . import config, demo_stats, portal_stats, stats_store
 from .provenance import LoadResult
-from .schema import stat_load
 
 INPUTS: list[str] = []
 DEPENDS = ["portals", "figures"]
@@ -17,9 +14,9 @@ REPORTS = int(os.environ.get("DEMO_REPORTS", "100000"))
 
 
 def load(conn, load_id: int, paths: dict) -> LoadResult:
-    if portal_stats.active_loads(conn, demo=False):
+    if stats_store.active_loads(conn, demo=False):
         return LoadResult(message="real statistics are loaded: no demo data")
-    conn.execute(update(stat_load).where(stat_load.c.is_demo.is_(True)).values(active=False))
+    stats_store.retire_demo(conn)
     folder = config.VAR_DIR / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"portal_stats_demo_seed{SEED}.csv"

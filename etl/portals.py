@@ -1,8 +1,9 @@
 """Job `portals`: the IWF Reporting Portal network."""
 import re
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
+from . import stats_publication
 from . import validate as v
 from .countries import CountryResolver
 from .errors import InputError
@@ -42,6 +43,15 @@ def load(conn, load_id: int, paths: dict) -> LoadResult:
                          languages=r["languages"] or None, url=r["url"] or None,
                          source=v.required(path, line, r, "source"), confidence=v.confidence(path, line, r),
                          notes=r["notes"] or None, load_id=load_id))
+    before = _as_statistics_see_it(conn)
     conn.execute(delete(portal))
     conn.execute(insert(portal), rows)
-    return LoadResult(rows_in=len(rows), rows_loaded=len(rows))
+    # The statistics follow the list: a removed portal or a corrected launch is published again at once.
+    republished = stats_publication.republish(conn, load_id) if _as_statistics_see_it(conn) != before else None
+    return LoadResult(rows_in=len(rows), rows_loaded=len(rows),
+                      message=f"statistics published again: {republished}" if republished else "")
+
+
+def _as_statistics_see_it(conn) -> set:
+    """What the published statistics depend on: codes, launch and region."""
+    return set(conn.execute(select(portal.c.portal_code, portal.c.launch_from, portal.c.region)).all())

@@ -1,6 +1,6 @@
 """The warehouse tables (SQLAlchemy Core); the same DDL on SQLite and PostgreSQL."""
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+                        Table, Text, UniqueConstraint)
 
 metadata = MetaData(naming_convention={
     "pk": "pk_%(table_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
@@ -189,8 +189,9 @@ country_alias = Table(
     _load_fk(),
 )
 
-# Which statistics loads count. Only what may be shown is in the database: the unsuppressed counts
-# and the hashed report references needed to merge later files stay in the ETL's staging folder.
+# Which statistics loads count. Published figures are in portal_stat (read through the views); what the
+# ETL needs to merge later files and to never count twice is in the private stat_load_* and
+# stat_publication_cells tables, written in the same transaction as the figures and never in a view.
 stat_load = Table(
     "stat_load", metadata,
     Column("load_id", Integer, ForeignKey("load_run.id"), primary_key=True),
@@ -203,14 +204,46 @@ stat_load = Table(
     Column("last_month", Date),
 )
 
+stat_load_counts = Table(  # private: the load's unsuppressed counts per portal-month (compressed numpy arrays)
+    "stat_load_counts", metadata,
+    Column("load_id", Integer, ForeignKey("stat_load.load_id"), primary_key=True),
+    Column("hash_scheme", String(200), nullable=False),  # how stat_load_refs were hashed (see stats_store)
+    Column("counts", LargeBinary, nullable=False),
+)
+
+stat_load_refs = Table(  # private: sorted 8-byte hashes of the counted report references, in parts
+    "stat_load_refs", metadata,
+    Column("load_id", Integer, ForeignKey("stat_load.load_id"), primary_key=True),
+    Column("part", Integer, primary_key=True),
+    Column("hashes", LargeBinary, nullable=False),
+)
+
+stat_load_month = Table(  # private: the portal-months each load counted, and from which kind of source
+    "stat_load_month", metadata,
+    Column("load_id", Integer, ForeignKey("stat_load.load_id"), primary_key=True),
+    Column("portal_code", String(8), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("kind", String(16), nullable=False),  # reports | summary
+    Index("ix_stat_load_month_portal_month", "portal_code", "month"),
+)
+
 stat_publication = Table(
     "stat_publication", metadata,
     Column("load_id", Integer, ForeignKey("load_run.id"), primary_key=True),
+    Column("rule", Text, nullable=False),  # the disclosure rule in words (etl.stats_policy.RULE)
     Column("k", Integer, nullable=False),  # counts 1..k-1 suppressed
+    Column("width", Integer, nullable=False),  # protection width required of every hidden small count
+    Column("narrowest", Float),  # narrowest interval an attacker can prove for a hidden small count; None: none
     Column("is_demo", Boolean, nullable=False),
     Column("loads", Text, nullable=False),  # the stat_load ids the figures come from
     Column("cells", Integer, nullable=False),
     Column("cells_suppressed", Integer, nullable=False),
+)
+
+stat_publication_cells = Table(  # private: what each publication showed and hid, with the true values
+    "stat_publication_cells", metadata,
+    Column("load_id", Integer, ForeignKey("stat_publication.load_id"), primary_key=True),
+    Column("cells", LargeBinary, nullable=False),
 )
 
 

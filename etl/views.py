@@ -144,9 +144,33 @@ LEFT JOIN stat_publication pub ON pub.load_id = s.load_id
 WHERE s.unit_kind = 'portal' AND s.period_kind = 'month'
 """
 
+STATS_JOBS = ("portal-stats", "portal_stats_demo")  # loads of statistics files: no name, no counts shown
+
+V_LOAD = f"""
+CREATE VIEW v_load AS
+SELECT l.id AS load_id, l.job, l.started_at, l.finished_at, l.outcome, l.retrieved_at AS data_date,
+       CASE WHEN l.job IN {STATS_JOBS} THEN 1 ELSE 0 END AS is_statistics,
+       CASE WHEN l.job IN {STATS_JOBS} THEN NULL ELSE l.source END AS source,
+       CASE WHEN l.job IN {STATS_JOBS} THEN NULL ELSE l.sha256 END AS sha256,
+       CASE WHEN l.job IN {STATS_JOBS} THEN NULL ELSE l.rows_in END AS rows_in,
+       CASE WHEN l.job IN {STATS_JOBS} THEN NULL ELSE l.rows_loaded END AS rows_loaded,
+       CASE WHEN l.job IN {STATS_JOBS} THEN NULL ELSE l.rows_rejected END AS rows_rejected,
+       CASE WHEN l.job IN {STATS_JOBS} THEN NULL ELSE l.message END AS message
+FROM load_run l
+"""
+
+V_STAT_PUBLICATION = """
+CREATE VIEW v_stat_publication AS
+SELECT p.load_id, l.finished_at AS published_at, p.is_demo, p.rule, p.k, p.width, p.narrowest, p.cells,
+       p.cells_suppressed
+FROM stat_publication p
+JOIN load_run l ON l.id = p.load_id
+"""
+
 VIEWS = {"v_treaty_event": V_TREATY_EVENT, "v_treaty_dates": V_TREATY_DATES, "v_treaty_status": V_TREATY_STATUS,
          "v_country": V_COUNTRY, "v_portal": V_PORTAL, "v_portal_stats": V_PORTAL_STATS,
-         "v_portal_stats_monthly": V_PORTAL_STATS_MONTHLY}
+         "v_portal_stats_monthly": V_PORTAL_STATS_MONTHLY,
+         "v_load": V_LOAD, "v_stat_publication": V_STAT_PUBLICATION}
 
 
 def create_views(conn) -> None:

@@ -1,0 +1,164 @@
+"""What has been counted, kept in the warehouse in the same transaction as the published figures.
+
+Per load: its unsuppressed counts per portal-month and the hashes of its report references (to catch a
+report loaded twice), as compressed numpy arrays in private tables that no view exposes, and the
+portal-months it counted with the kind of source (a portal-month comes from one kind only). Per
+publication: what it showed and hid, with the true values, so that the next publication can protect
+what earlier ones revealed or hid. Keyed by portal code, month, unit and period, never by row numbers,
+so a change to the portal list leaves them meaningful.
+"""
+import io
+import zlib
+from datetime import date
+
+import numpy as np
+import polars as pl
+from sqlalchemy import delete, insert, select, update
+
+from .errors import InputError
+from .schema import (stat_load, stat_load_counts, stat_load_month, stat_load_refs, stat_publication,
+                     stat_publication_cells)
+from .stats_counts import N_MONTHS, Counts, Network, month_index, month_start
+from .stats_format import MEASURES
+
+REFS_PER_PART = 1 << 20  # 8 MB a row: a large load never needs one huge statement
+
+
+def hash_scheme() -> str:
+    """The reference hash in use: polars' hash is stable only within one polars version, so loads hashed
+    under another would no longer recognise their reports."""
+    probe = pl.Series(["R00001", "DEMO-0", "a-reference"]).hash().to_list()
+    return f"polars-hash:{pl.__version__}:" + ",".join(map(str, probe))
+
+
+def _pack(**arrays) -> bytes:
+    """Named arrays as one compressed blob: the names, then each array in .npy form (the same arrays give
+    the same bytes, unlike a zip archive with its timestamps)."""
+    out = io.BytesIO()
+    np.save(out, np.array(list(arrays), dtype=str), allow_pickle=False)
+    for array in arrays.values():
+        np.save(out, array, allow_pickle=False)
+    return zlib.compress(out.getvalue(), 1)  # level 1: most of the gain at a fraction of the time
+
+
+def _unpack(blob: bytes) -> dict:
+    data = io.BytesIO(zlib.decompress(blob))
+    names = np.load(data, allow_pickle=False).tolist()
+    return {name: np.load(data, allow_pickle=False) for name in names}
+
+
+def active_loads(conn, demo: bool | None = None) -> list[int]:
+    query = select(stat_load.c.load_id).where(stat_load.c.active.is_(True))
+    if demo is not None:
+        query = query.where(stat_load.c.is_demo.is_(demo))
+    return list(conn.execute(query.order_by(stat_load.c.load_id)).scalars())
+
+
+def check_hash_scheme(conn, path, load_ids: list[int]) -> None:
+    schemes = set(conn.execute(select(stat_load_counts.c.hash_scheme)
+                               .where(stat_load_counts.c.load_id.in_(load_ids))).scalars()) if load_ids else set()
+    if schemes - {hash_scheme()}:
+        raise InputError(path, f"the report references of earlier loads were hashed by another polars version "
+                               f"(polars {pl.__version__} hashes differently), so reports loaded earlier would not "
+                               f"be recognised; install the polars version in requirements.txt. Nothing was loaded")
+
+
+def same_file(conn, sha: str, load_ids: list[int]) -> int | None:
+    """The active load of a file with these bytes, if any."""
+    return conn.execute(select(stat_load.c.load_id).where(stat_load.c.file_sha256 == sha,
+                                                          stat_load.c.load_id.in_(load_ids))).scalar()
+
+
+def prior_refs(conn, load_ids: list[int]) -> np.ndarray:
+    """The sorted reference hashes of these loads."""
+    if not load_ids:
+        return np.empty(0, np.uint64)
+    parts = [np.frombuffer(blob, dtype=np.uint64) for blob in conn.execute(
+        select(stat_load_refs.c.hashes).where(stat_load_refs.c.load_id.in_(load_ids))).scalars()]
+    return np.sort(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
+
+
+def loaded_months(conn, load_ids: list[int]) -> dict:
+    """(portal code, month index) -> (kind, load id) of every portal-month these loads counted."""
+    if not load_ids:
+        return {}
+    rows = conn.execute(select(stat_load_month.c.portal_code, stat_load_month.c.month, stat_load_month.c.kind,
+                               stat_load_month.c.load_id).where(stat_load_month.c.load_id.in_(load_ids)))
+    return {(r.portal_code, month_index(r.month)): (r.kind, r.load_id) for r in rows}
+
+
+def save_load(conn, load_id: int, kind: str, sha: str, file_name: str, demo: bool, net: Network, counts: Counts,
+              refs: np.ndarray) -> None:
+    """Record the load: its row in stat_load, its counts, its reference hashes and its portal-months."""
+    portals, months = counts.portal_months()
+    span = counts.months_with_data()
+    conn.execute(insert(stat_load).values(
+        load_id=load_id, kind=kind, file_sha256=sha, file_name=file_name, is_demo=demo, active=True,
+        first_month=month_start(span[0]) if span else None, last_month=month_start(span[1]) if span else None))
+    codes = np.array(net.codes, dtype="U8")[portals]
+    conn.execute(insert(stat_load_counts).values(load_id=load_id, hash_scheme=hash_scheme(), counts=_pack(
+        portal=codes, month=months.astype(np.int16), values=counts.values[portals, months, :])))
+    for part, start in enumerate(range(0, len(refs), REFS_PER_PART)):
+        conn.execute(insert(stat_load_refs).values(load_id=load_id, part=part,
+                                                   hashes=refs[start:start + REFS_PER_PART].tobytes()))
+    if len(codes):
+        conn.execute(insert(stat_load_month), [
+            {"load_id": load_id, "portal_code": c, "month": month_start(m), "kind": kind}
+            for c, m in zip(codes.tolist(), months.tolist())])
+
+
+def load_counts(conn, load_ids: list[int], net: Network) -> tuple[Counts, list[str]]:
+    """The summed counts of these loads on today's portal list, and the portal codes counted earlier that
+    the list no longer has (their counts are kept, not published)."""
+    values = np.zeros((len(net.codes), N_MONTHS, len(MEASURES)), dtype=np.int64)
+    missing = set()
+    for blob in conn.execute(select(stat_load_counts.c.counts).where(stat_load_counts.c.load_id.in_(load_ids))
+                             .order_by(stat_load_counts.c.load_id)).scalars():
+        data = _unpack(blob)
+        index = np.array([net.index.get(c, -1) for c in data["portal"].tolist()], dtype=np.int64)
+        known = index >= 0
+        missing |= set(data["portal"][~known].tolist())
+        np.add.at(values, (index[known], data["month"][known].astype(np.int64)), data["values"][known])
+    counts = Counts(len(net.codes))
+    counts.set_values(values)
+    return counts, sorted(missing)
+
+
+def retire_demo(conn) -> list[int]:
+    """Stop counting the active demo loads and forget what they counted (generated data: nothing will be
+    checked against it again); their stat_load rows stay as the record. Returns their ids."""
+    ids = active_loads(conn, demo=True)
+    if ids:
+        conn.execute(update(stat_load).where(stat_load.c.load_id.in_(ids)).values(active=False))
+        for table in (stat_load_counts, stat_load_refs, stat_load_month):
+            conn.execute(delete(table).where(table.c.load_id.in_(ids)))
+    return ids
+
+
+# --- publications ---------------------------------------------------------------------------------
+
+def save_publication(conn, load_id: int, record: dict, keys: list[str], values: np.ndarray,
+                     hidden: np.ndarray) -> None:
+    """The publication's settings (stat_publication) and, privately, every published cell: its key
+    'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]."""
+    conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
+    conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
+    conn.execute(insert(stat_publication).values(load_id=load_id, **record))
+    conn.execute(insert(stat_publication_cells).values(load_id=load_id, cells=_pack(
+        keys=np.array(keys, dtype=str), values=values, hidden=hidden)))
+
+
+def earlier_cells(conn, demo: bool, before: int | None = None):
+    """Every earlier publication of this kind (demo or real) as (keys, values, hidden), oldest first."""
+    query = select(stat_publication_cells.c.cells).join(
+        stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
+        stat_publication.c.is_demo.is_(demo))
+    if before is not None:
+        query = query.where(stat_publication.c.load_id < before)
+    for blob in conn.execute(query.order_by(stat_publication.c.load_id)).scalars():
+        data = _unpack(blob)
+        yield data["keys"].tolist(), data["values"], data["hidden"]
+
+
+def cell_key(unit_kind: str, unit_code: str, period_kind: str, period_start: date) -> str:
+    return f"{unit_kind}|{unit_code}|{period_kind}|{period_start.isoformat()}"

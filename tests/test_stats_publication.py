@@ -1,0 +1,39 @@
+"""Publication across time: what earlier publications showed or hid is known to the next one."""
+import numpy as np
+from sqlalchemy import text
+
+from etl.jobs import run_jobs
+from etl.stats_publication import _earlier_masks
+from etl.stats_store import earlier_cells
+
+from .test_portal_stats import REPORTS, load
+from .test_stats_sources import _portal_list
+
+
+def test_earlier_masks_follow_keys_and_true_values():
+    keys = ["portal|MUS|month|2024-01-01", "portal|UGA|month|2024-01-01", "network|ALL|year|2024-01-01"]
+    current = np.array([[23, 7], [30, 10], [53, 17]])
+    earlier = [(["network|ALL|year|2024-01-01", "portal|MUS|month|2024-01-01"],  # another order, one key missing
+                np.array([[53, 16], [23, 7]]), np.array([[False, False], [False, True]]))]
+    visible, hidden = _earlier_masks(keys, current, earlier)
+    assert visible.tolist() == [[True, False], [False, False], [True, False]]  # 17 != 16: not known any more
+    assert hidden.tolist() == [[False, True], [False, False], [False, False]]
+
+
+def test_a_revision_keeps_every_earlier_hidden_cell_hidden(engine, data_dir):
+    """A launch-date correction elsewhere publishes again: a cell hidden before, with the same true value,
+    stays hidden (the attacker holds the earlier publication too)."""
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
+    assert load(engine, REPORTS).outcome == "ok"
+    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2015-10", launch_precision="month")
+                                         if r["portal_code"] == "UGA" else r for r in rows])
+    assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
+    with engine.connect() as conn:
+        (old_keys, old_values, old_hidden), (keys, values, hidden) = list(earlier_cells(conn, demo=False))
+        width = conn.execute(text("SELECT width FROM v_stat_publication ORDER BY load_id DESC")).scalar()
+    assert old_hidden.sum() > 0 and width == 10
+    row_of = {key: i for i, key in enumerate(keys)}
+    for i, key in enumerate(old_keys):
+        if key in row_of:
+            same = old_values[i] == values[row_of[key]]
+            assert not (old_hidden[i] & same & ~hidden[row_of[key]]).any(), key
