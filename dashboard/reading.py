@@ -90,8 +90,8 @@ def portal_stats(engine, unit_kind: str, period_kind: str, unit_code: str | None
 
 
 def publication(engine) -> dict:
-    df = _frame(engine, "SELECT p.k, p.is_demo, p.cells, p.cells_suppressed, l.finished_at FROM stat_publication p "
-                        "JOIN load_run l ON l.id = p.load_id ORDER BY p.load_id DESC")
+    df = _frame(engine, "SELECT rule, k, width, narrowest, is_demo, cells, cells_suppressed, "
+                        "published_at AS finished_at FROM v_stat_publication ORDER BY load_id DESC")
     return df.iloc[0].to_dict() if len(df) else {}
 
 
@@ -101,14 +101,15 @@ def published_figures(engine) -> pd.DataFrame:
 
 
 def last_loads(engine) -> pd.DataFrame:
-    return _frame(engine, "SELECT job, id AS load_id, source, retrieved_at, sha256, finished_at, rows_in, "
-                          "rows_loaded, rows_rejected FROM load_run l WHERE outcome = 'ok' AND id = (SELECT MAX(id) "
-                          "FROM load_run m WHERE m.job = l.job AND m.outcome = 'ok') ORDER BY id")
+    """Each job's last good load, from v_load: statistics loads carry no file name and no row counts there."""
+    return _frame(engine, "SELECT job, load_id, is_statistics, source, data_date AS retrieved_at, sha256, finished_at, "
+                          "rows_in, rows_loaded, rows_rejected FROM v_load l WHERE outcome = 'ok' AND load_id = "
+                          "(SELECT MAX(load_id) FROM v_load m WHERE m.job = l.job AND m.outcome = 'ok') ORDER BY load_id")
 
 
 def loads_since(engine, since: date) -> pd.DataFrame:
-    sql = text("SELECT id AS load_id, job, source, finished_at, rows_loaded, rows_rejected FROM load_run "
-               "WHERE outcome = 'ok' AND finished_at >= :d ORDER BY id").bindparams(bindparam("d", type_=Date))
+    sql = text("SELECT load_id, job, is_statistics, source, finished_at, rows_loaded, rows_rejected FROM v_load "
+               "WHERE outcome = 'ok' AND finished_at >= :d ORDER BY load_id").bindparams(bindparam("d", type_=Date))
     return _frame(engine, sql, {"d": since})
 
 

@@ -110,7 +110,8 @@ def funder_totals_table(totals: pd.DataFrame) -> pd.DataFrame:
 
 def loads_table(loads: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({t("col.job"): loads["job"], t("col.load"): loads["load_id"],
-                         t("col.source"): loads["source"], t("col.retrieved"): loads["retrieved_at"].astype(str),
+                         t("col.source"): loads["source"].where(loads["is_statistics"] == 0, t("method.stats_source")),
+                         t("col.retrieved"): loads["retrieved_at"].astype(str),
                          t("col.sha256"): loads["sha256"], t("col.finished"): loads["finished_at"].astype(str),
                          t("col.rows_in"): loads["rows_in"], t("col.rows_loaded"): loads["rows_loaded"],
                          t("col.rows_rejected"): loads["rows_rejected"]})

@@ -121,7 +121,10 @@ TEXT = {
         "network.funder_none": "not stated in sources",
         # Methodology
         "method.heading": "Data and methodology", "method.sources": "Sources and loads",
-        "method.sources_note": "Each job's last successful load: source, retrieval date, checksum of its inputs.",
+        "method.sources_note": "Each job's last successful load: source, retrieval date, checksum of its inputs. "
+                               "Statistics loads show neither file names nor row counts: a small file's size "
+                               "would itself be a small count.",
+        "method.stats_source": "portal statistics (file name and counts not shown)",
         "method.status": "What each status means",
         "method.status_text": "- **Signed**: the state signed the Convention.\n"
                               "- **Ratified, awaiting entry into force**: its instrument of ratification, acceptance, "

@@ -1,6 +1,7 @@
 """Every page through app.py with Streamlit's AppTest, on a database built from data/."""
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -86,4 +87,7 @@ def test_methodology_page(app):
     assert any("DEMO DATA" in w.value for w in at.warning)
     sources = at.dataframe[0].value
     assert {"countries", "treaties", "portals", "portal_stats_demo"} <= set(sources["Job"])
-    assert sources["SHA-256 of inputs"].str.len().eq(64).all()
+    curated = sources[sources["Job"] != "portal_stats_demo"]
+    assert curated["SHA-256 of inputs"].str.len().eq(64).all()
+    stats = sources[sources["Job"] == "portal_stats_demo"].iloc[0]  # no file name, no per-file counts
+    assert stats["Source"].startswith("portal statistics") and pd.isna(stats["Rows loaded"])

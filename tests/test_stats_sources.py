@@ -202,3 +202,34 @@ def test_a_corrected_launch_keeps_the_totals_consistent(engine, data_dir):
     assert network == monthly(engine)[("UGA", "2024-01")].received == 30  # MUS's January (23) is in no total
     more = load(engine, MORE)  # the next import works; MUS March is after the corrected launch
     assert more.outcome == "ok" and more.rows_loaded == 2
+
+
+def test_pages_show_no_statistics_file_name_or_its_row_count(tmp_path, monkeypatch):
+    """The issue's side door: a 3-report file named for a portal and month showed `rows_loaded = 3` beside its
+    name on the Methodology and Committee pages."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{tmp_path / 'pages.sqlite'}"
+    engine = make_engine(url)
+    assert {r.outcome for r in run_jobs(engine)} == {"ok"}
+    path = tmp_path / "MUS-2024-05-late-reports.csv"
+    path.write_bytes(MORE.read_bytes())
+    assert load(engine, path).outcome == "ok"
+    monkeypatch.setenv("DATABASE_URL", url)
+    for page, query in [("methodology", {}), ("committee", {"since": "2020-01-01"})]:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=120)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not at.exception
+        shown = " ".join(str(e.value) for e in at.markdown) + " ".join(
+            df.value.to_csv() for df in at.dataframe)
+        assert "late-reports" not in shown and "MUS-2024-05" not in shown, page
+        frames = [df.value for df in at.dataframe if "Rows loaded" in df.value.columns]
+        assert frames, page
+        for frame in frames:
+            stats = frame[frame["Source"].astype(str).str.startswith("portal statistics")]
+            assert len(stats) and stats["Rows loaded"].isna().all(), page

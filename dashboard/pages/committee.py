@@ -94,7 +94,8 @@ st.markdown(f"**{t('committee.new_portals')}**")
 listing(portal_list(view.new_portals))
 st.markdown(f"**{t('committee.new_loads')}**")
 listing(pd.DataFrame({t("col.job"): view.loads["job"], t("col.load"): view.loads["load_id"],
-                      t("col.source"): view.loads["source"], t("col.finished"): view.loads["finished_at"].astype(str),
+                      t("col.source"): view.loads["source"].where(view.loads["is_statistics"] == 0, t("method.stats_source")),
+                      t("col.finished"): view.loads["finished_at"].astype(str),
                       t("col.rows_loaded"): view.loads["rows_loaded"],
                       t("col.rows_rejected"): view.loads["rows_rejected"]}))
 
