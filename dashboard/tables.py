@@ -3,7 +3,7 @@ hold the same values. Counts stay integers; every value column has a state colum
 import pandas as pd
 
 from .formatting import answer, event_date, period, portal_launch, state_label
-from .i18n import country_name, format_number
+from .i18n import country_name, format_number, sort_key
 from .text import t
 
 
@@ -14,8 +14,10 @@ def places(frame: pd.DataFrame, lang: str) -> list:
 
 
 def states_table(states: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The overview's table: one row per state or territory with a status, a CoE seat or a portal."""
+    """The overview's table: one row per state or territory with a status, a CoE seat or a portal, in the
+    alphabetical order of the reader's language."""
     rows = states[states["in_table"]]
+    rows = rows.iloc[sorted(range(len(rows)), key=lambda i: sort_key(country_name(rows["code"].iloc[i], lang), lang))]
     return pd.DataFrame({
         t("col.code", lang): rows["code"], t("col.country", lang): [country_name(c, lang) for c in rows["code"]],
         t("col.status", lang): [t(f"cat.{c}", lang) for c in rows["category"]],
