@@ -75,6 +75,7 @@ TEXT = {
                           "not from a source. Month- or year-only dates are shown as such.",
         "download.csv": "Download the data shown (CSV)", "table.show": "Show the data as a table",
         "chart.png": "The chart's own toolbar (camera icon) saves it as PNG.",
+        "labelled": "{label}: {value}",
         "yes": "yes", "no": "no", "derived": "derived", "unknown": "unknown", "none": "none",
         # Country profile
         "country.heading": "Country profile", "country.pick": "Countries and territories (up to three, to compare)",
@@ -124,9 +125,10 @@ TEXT = {
         "region.Unknown region": "Unknown region",
         "part.actioned": "actioned", "part.not_actioned": "not actioned", "part.duplicate": "duplicate",
         "part.out_of_remit": "out of remit", "part.pending": "pending",
-        "part.host_africa": "Africa", "part.host_americas": "Americas", "part.host_asia": "Asia",
-        "part.host_europe": "Europe", "part.host_oceania": "Oceania", "part.host_other": "other",
-        "part.host_unknown": "unknown",
+        "part.host_africa": "hosted in Africa", "part.host_americas": "hosted in the Americas",
+        "part.host_asia": "hosted in Asia", "part.host_europe": "hosted in Europe",
+        "part.host_oceania": "hosted in Oceania", "part.host_other": "hosted elsewhere",
+        "part.host_unknown": "hosting unknown",
         # Methodology
         "method.heading": "Data and methodology", "method.sources": "Sources and loads",
         "method.sources_note": "Each job's last successful load: source, retrieval date, checksum of its inputs.",
@@ -214,6 +216,11 @@ def t(key: str, lang: str, **kwargs) -> str:
     already written for that language: format_date, format_number, country_name)."""
     value = translator(lang).gettext(TEXT["en"][key])
     return value.format(**kwargs) if kwargs else value
+
+
+def said(label: str, value, lang: str) -> str:
+    """'Launched: 2021' / 'Lancé : 2021' (French puts a no-break space before the colon)."""
+    return t("labelled", lang, label=label, value=value)
 
 
 def label(prefix: str, code: str, lang: str) -> str:

@@ -12,7 +12,7 @@ from dashboard.formatting import event_date, file_name, period, portal_launch, s
 from dashboard.i18n import country_name, format_date, page_language, sort_key
 from dashboard.model.cells import all_hidden
 from dashboard.tables import events_table, rounds_table, stats_table
-from dashboard.text import t
+from dashboard.text import said, t
 from dashboard.urlstate import parse_codes, parse_date
 
 FIRST = date(2007, 10, 25)
@@ -69,12 +69,12 @@ def treaty(v):
     if not v.has_events:
         st.write(t("country.not_party", lang, date=format_date(as_of, lang)))
         return
-    st.write(f"{t('col.signature', lang)}: {event_date(v.dates, 'signature', lang) or t('none', lang)} · {t('col.deposit', lang)}: "
-             f"{event_date(v.dates, 'deposit', lang) or t('none', lang)} · {t('col.eif', lang)}: "
-             f"{event_date(v.dates, 'eif', lang) or t('none', lang)}")
+    st.write(" · ".join(said(t(key, lang), event_date(v.dates, prefix, lang) or t("none", lang), lang)
+                        for key, prefix in (("col.signature", "signature"), ("col.deposit", "deposit"),
+                                            ("col.eif", "eif"))))
     dated = v.events[v.events["is_selected"] == 1].assign(
         label=lambda d: [t(f"event.{e}", lang) for e in d["event_type"]],
-        hover=lambda d: [f"{t(f'event.{e}', lang)}: {period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {c})" for e, a, b, p, s, c in
+        hover=lambda d: [said(t(f"event.{e}", lang), f"{period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {c})", lang) for e, a, b, p, s, c in
                          zip(d["event_type"], d["date_from"], d["date_to"], d["date_precision"], d["basis"],
                              d["confidence"])])
     chart(charts.timeline(dated, t("country.timeline", lang)), events_table(v.events, lang), f"timeline-{v.code}",
@@ -103,13 +103,13 @@ def portal(v):
     if p is None:
         st.write(t("country.no_portal", lang))
         return
-    st.markdown(f"{t('country.launch', lang)}: **{portal_launch(p.__dict__, lang)}**")
+    st.markdown(said(t("country.launch", lang), f"**{portal_launch(p.__dict__, lang)}**", lang))
     for key, value in (("country.partners", p.partners), ("country.funders", "; ".join(p.funders)),
                          ("country.languages", p.languages), ("country.link", p.url)):
-        st.write(f"{t(key, lang)}: {value or t('unknown', lang)}")
+        st.write(said(t(key, lang), value or t("unknown", lang), lang))
     if p.notes:
-        st.caption(f"{t('country.launch_note', lang)}: {p.notes}")
-    st.caption(f"{t('country.source', lang)}: {p.source} · {t('country.confidence', lang)}: {p.confidence} · "
+        st.caption(said(t("country.launch_note", lang), p.notes, lang))
+    st.caption(f"{said(t('country.source', lang), p.source, lang)} · {said(t('country.confidence', lang), p.confidence, lang)} · "
                f"{t('country.retrieved', lang)} {written(p.retrieved_at)}")
 
 

@@ -9,7 +9,7 @@ from dashboard.components import DATE_INPUT, chart, on_phone, table, url_value
 from dashboard.formatting import file_name, portal_launch
 from dashboard.i18n import country_name, format_date, format_number, page_language
 from dashboard.tables import states_table, steps_table
-from dashboard.text import t, tn
+from dashboard.text import said, t, tn
 from dashboard.urlstate import parse_choice, parse_date
 
 FIRST = date(2007, 10, 25)   # the Convention opened for signature
@@ -43,11 +43,11 @@ c4.metric(t("metric.portal_not_party", lang), format_number(view.portal_not_part
 states = view.states.copy()
 states["hover"] = [
     f"<b>{country_name(r['code'], lang)}</b><br>" + t("cat." + r["category"], lang)
-    + (f"<br>{t('col.portal', lang)}: {portal_launch(r, lang)}" if r["portal_code"] is not None else "")
+    + ("<br>" + said(t("col.portal", lang), portal_launch(r, lang), lang) if r["portal_code"] is not None else "")
     for r in states.to_dict("records")]
 drawn = view.portals[view.portals["drawn"]]
 points = pd.DataFrame({"code": drawn["country_code"], "lat": drawn["lat"], "lon": drawn["lon"],
-                       "hover": [f"<b>{r['portal_name']}</b><br>{t('col.portal', lang)}: {portal_launch(r, lang)}"
+                       "hover": [f"<b>{r['portal_name']}</b><br>" + said(t("col.portal", lang), portal_launch(r, lang), lang)
                                  for r in drawn.to_dict("records")]})
 small = states[states["marker_lat"].notna() & (states["category"] != "none")
                & ~states["code"].isin(set(drawn["country_code"]))].rename(columns={"marker_lat": "lat",
