@@ -150,6 +150,18 @@ TEXT = {
                                    "Suppressed cells are shown as "
                                    "suppressed, never as zero. {hidden} of {cells} published cells are suppressed.",
         "method.no_stats": "No portal statistics are loaded.",
+        # The statistics' fields, as etl/stats_format.IWF_TERMS defines them
+        "term.received": "reports received (the IWF says 'reports assessed' / 'processed')",
+        "term.actioned": "reports actioned: confirmed as child sexual abuse material and acted on",
+        "term.not_actioned": "assessed, not child sexual abuse material under UK law",
+        "term.duplicate": "a report of content already reported",
+        "term.out_of_remit": "outside the IWF's remit (e.g. other harms), referred on where possible",
+        "term.pending": "not yet assessed when the export was made",
+        "term.severity": "UK sentencing categories A (most severe), B, C",
+        "term.youngest_age": "age band of the youngest child visible, as in IWF annual reports",
+        "term.self_generated": "imagery tagged 'self-generated' by IWF analysts",
+        "term.hosting_country": "ISO 3166-1 alpha-3 code of the country where confirmed content was hosted, or "
+                                "'unknown'",
         "method.gaps": "Known gaps and conflicts in the reference data",
         "method.demo_yes": "The portal statistics shown are DEMO DATA: generated, seeded, not real figures.",
         "method.demo_no": "The portal statistics shown come from real (non-demo) loads.",

@@ -7,7 +7,7 @@ from dashboard import queries
 from dashboard.components import table
 from dashboard.i18n import country_name, format_number, page_language
 from dashboard.tables import loads_table
-from dashboard.text import t
+from dashboard.text import label, t
 
 lang = page_language()
 st.header(t("method.heading", lang))
@@ -21,7 +21,7 @@ st.subheader(t("method.status", lang))
 st.markdown(t("method.status_text", lang))
 
 st.subheader(t("method.stats", lang))
-table(pd.DataFrame({t("col.term", lang): list(view.terms), t("col.meaning", lang): list(view.terms.values())}))
+table(pd.DataFrame({t("col.term", lang): list(view.terms), t("col.meaning", lang): [label("term", code, lang) for code in view.terms]}))
 
 st.subheader(t("method.suppression", lang))
 pub = view.publication
