@@ -4,7 +4,7 @@ import pandas as pd
 
 from .formatting import answer, event_date, period, portal_launch, state_label
 from .i18n import country_name, format_number, sort_key
-from .text import t
+from .text import label, t
 
 
 def places(frame: pd.DataFrame, lang: str) -> list:
@@ -26,7 +26,7 @@ def states_table(states: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col.deposit", lang): [event_date(r, "deposit", lang, data=True) for r in rows.to_dict("records")],
         t("col.eif", lang): [event_date(r, "eif", lang, data=True) for r in rows.to_dict("records")],
         t("col.certain", lang): [t("yes", lang) if c else t("no", lang) for c in rows["status_certain"]],
-        t("col.confidence", lang): rows["confidence"].fillna(""),
+        t("col.confidence", lang): [label("confidence", c, lang) if c else "" for c in rows["confidence"]],
         t("col.conflict", lang): [t("yes", lang) if c else t("no", lang) for c in rows["has_conflict"]],
         t("col.portal", lang): [t("no", lang) if p is None else t("yes", lang) for p in rows["portal_code"]],
         t("col.launch", lang): ["" if p is None else portal_launch(r, lang, data=True) for p, r in zip(rows["portal_code"],
@@ -70,13 +70,13 @@ def events_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col.detail", lang): events["detail"].fillna(""),
         t("col.basis", lang): [t(f"basis.{b}", lang) for b in events["basis"]],
         t("col.shown", lang): [t("yes", lang) if s else t("no", lang) for s in events["is_selected"]],
-        t("col.confidence", lang): events["confidence"], t("col.source", lang): events["source"],
+        t("col.confidence", lang): [label("confidence", c, lang) for c in events["confidence"]], t("col.source", lang): events["source"],
         t("col.note", lang): events["note"].fillna(""),
     })
 
 
 def notes_table(notes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return pd.DataFrame({t("col.note", lang): notes["note"], t("col.kind", lang): notes["kind"],
+    return pd.DataFrame({t("col.note", lang): notes["note"], t("col.kind", lang): [label("note", k, lang) for k in notes["kind"]],
                          t("col.source", lang): notes["source"]})
 
 
@@ -87,7 +87,7 @@ def rounds_table(rounds: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("round.reply", lang): rounds["reply_submitted"].fillna(t("unknown", lang)),
         t("round.recs", lang): rounds["recommendations"].fillna(t("unknown", lang)),
         t("round.compliance", lang): rounds["compliance_status"].fillna(t("unknown", lang)),
-        t("col.source", lang): rounds["source"].fillna(""), t("col.confidence", lang): rounds["confidence"].fillna("")})
+        t("col.source", lang): rounds["source"].fillna(""), t("col.confidence", lang): [label("confidence", c, lang) if c else "" for c in rounds["confidence"]]})
 
 
 def round_parties_table(parties: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def round_parties_table(parties: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("round.recs", lang): parties["recommendations"].fillna(t("unknown", lang)),
         t("round.compliance", lang): parties["compliance_status"].fillna(t("unknown", lang)),
         t("col.status", lang): [t(f"status.{s}", lang) for s in parties["status"]],
-        t("col.source", lang): parties["source"].fillna(""), t("col.confidence", lang): parties["confidence"].fillna("")})
+        t("col.source", lang): parties["source"].fillna(""), t("col.confidence", lang): [label("confidence", c, lang) if c else "" for c in parties["confidence"]]})
 
 
 def funded_table(portals: pd.DataFrame, lang: str) -> pd.DataFrame:

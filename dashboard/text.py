@@ -105,6 +105,10 @@ TEXT = {
         "event.reservation_or_declaration": "Reservation or declaration", "event.denunciation": "Denunciation",
         "event.denunciation_effective": "Denunciation takes effect", "event.suspension": "Suspension",
         "basis.read": "read in source", "basis.derived": "derived by rule",
+        "confidence.high": "high", "confidence.medium": "medium", "confidence.low": "low",
+        "note.conflict": "sources disagree", "note.missing": "missing in the sources",
+        "note.year-only": "year only", "note.month-only": "month only", "note.single-source": "single source",
+        "note.derived-month": "month derived", "note.inferred": "inferred", "note.derived": "derived by rule",
         # Network
         "network.heading": "The IWF Reporting Portal network",
         "network.launches": "Portal launches per year, by region", "network.funders": "Portal launches per year, by funder",

@@ -12,7 +12,7 @@ from dashboard.formatting import answer, file_name, period
 from dashboard.i18n import country_name, page_language
 from dashboard.model.committee import RECENT_YEARS
 from dashboard.tables import places, round_parties_table
-from dashboard.text import t
+from dashboard.text import label, t
 from dashboard.urlstate import parse_choice, parse_date
 
 FIRST = date(2007, 10, 25)
@@ -32,7 +32,7 @@ def events(frame: pd.DataFrame) -> pd.DataFrame:
                          t("col.country", lang): [country_name(c, lang) for c in frame["country_code"]],
                          t("col.date", lang): [period(a, b, p, lang, s, data=True) for a, b, p, s in zip(
                              frame["date_from"], frame["date_to"], frame["date_precision"], frame["basis"])],
-                         t("col.source", lang): frame["source"], t("col.confidence", lang): frame["confidence"]})
+                         t("col.source", lang): frame["source"], t("col.confidence", lang): [label("confidence", c, lang) for c in frame["confidence"]]})
 
 
 def portal_list(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from dashboard.formatting import event_date, file_name, period, portal_launch, s
 from dashboard.i18n import country_name, format_date, page_language, sort_key
 from dashboard.model.cells import all_hidden
 from dashboard.tables import events_table, rounds_table, stats_table
-from dashboard.text import said, t
+from dashboard.text import label, said, t
 from dashboard.urlstate import parse_codes, parse_date
 
 FIRST = date(2007, 10, 25)
@@ -74,7 +74,7 @@ def treaty(v):
                                             ("col.eif", "eif"))))
     dated = v.events[v.events["is_selected"] == 1].assign(
         label=lambda d: [t(f"event.{e}", lang) for e in d["event_type"]],
-        hover=lambda d: [said(t(f"event.{e}", lang), f"{period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {c})", lang) for e, a, b, p, s, c in
+        hover=lambda d: [said(t(f"event.{e}", lang), f"{period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {label('confidence', c, lang)})", lang) for e, a, b, p, s, c in
                          zip(d["event_type"], d["date_from"], d["date_to"], d["date_precision"], d["basis"],
                              d["confidence"])])
     chart(charts.timeline(dated, t("country.timeline", lang)), events_table(v.events, lang), f"timeline-{v.code}",
@@ -109,7 +109,7 @@ def portal(v):
         st.write(said(t(key, lang), value or t("unknown", lang), lang))
     if p.notes:
         st.caption(said(t("country.launch_note", lang), p.notes, lang))
-    st.caption(f"{said(t('country.source', lang), p.source, lang)} · {said(t('country.confidence', lang), p.confidence, lang)} · "
+    st.caption(f"{said(t('country.source', lang), p.source, lang)} · {said(t('country.confidence', lang), label('confidence', p.confidence, lang), lang)} · "
                f"{t('country.retrieved', lang)} {written(p.retrieved_at)}")
 
 
