@@ -69,12 +69,12 @@ def url_value(parsed: Parsed, lang: str):
 
 
 def briefing_download(key: str, view, lang: str) -> None:
-    """One click prepares the briefing of the model object the page shows (PDF and Markdown, as from the
-    command line); a second downloads it."""
+    """One click prepares the briefing of the model object the page shows, in the page's language (PDF and
+    Markdown, as from the command line); a second downloads it."""
     from . import briefings
-    key = f"brief-{key}"
+    key = f"brief-{key}-{lang}"
     if st.button(t("brief.download", lang), key=key):
         with st.spinner():
-            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view))
+            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view, lang=lang))
     for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
         st.download_button(t("brief.ready", lang, kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")

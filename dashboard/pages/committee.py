@@ -32,7 +32,8 @@ def events(frame: pd.DataFrame) -> pd.DataFrame:
                          t("col.country", lang): [country_name(c, lang) for c in frame["country_code"]],
                          t("col.date", lang): [period(a, b, p, lang, s, data=True) for a, b, p, s in zip(
                              frame["date_from"], frame["date_to"], frame["date_precision"], frame["basis"])],
-                         t("col.source", lang): frame["source"], t("col.confidence", lang): [label("confidence", c, lang) for c in frame["confidence"]]})
+                         t("col.source", lang): frame["source"],
+                         t("col.confidence", lang): [label("confidence", c, lang) for c in frame["confidence"]]})
 
 
 def portal_list(frame: pd.DataFrame) -> pd.DataFrame:

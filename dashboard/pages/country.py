@@ -74,9 +74,10 @@ def treaty(v):
                                             ("col.eif", "eif"))))
     dated = v.events[v.events["is_selected"] == 1].assign(
         label=lambda d: [t(f"event.{e}", lang) for e in d["event_type"]],
-        hover=lambda d: [said(t(f"event.{e}", lang), f"{period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {label('confidence', c, lang)})", lang) for e, a, b, p, s, c in
-                         zip(d["event_type"], d["date_from"], d["date_to"], d["date_precision"], d["basis"],
-                             d["confidence"])])
+        hover=lambda d: [said(t(f"event.{e}", lang),
+                              f"{period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {label('confidence', c, lang)})", lang)
+                         for e, a, b, p, s, c in zip(d["event_type"], d["date_from"], d["date_to"],
+                                                     d["date_precision"], d["basis"], d["confidence"])])
     chart(charts.timeline(dated, t("country.timeline", lang)), events_table(v.events, lang), f"timeline-{v.code}",
           t("country.events", lang) + f" · {t('country.retrieved', lang)} {written(v.treaties_retrieved)}",
           file_name(f"timeline-{v.code}", as_of, v.treaties_retrieved), lang)
@@ -109,8 +110,9 @@ def portal(v):
         st.write(said(t(key, lang), value or t("unknown", lang), lang))
     if p.notes:
         st.caption(said(t("country.launch_note", lang), p.notes, lang))
-    st.caption(f"{said(t('country.source', lang), p.source, lang)} · {said(t('country.confidence', lang), label('confidence', p.confidence, lang), lang)} · "
-               f"{t('country.retrieved', lang)} {written(p.retrieved_at)}")
+    st.caption(" · ".join([said(t("country.source", lang), p.source, lang),
+                           said(t("country.confidence", lang), label("confidence", p.confidence, lang), lang),
+                           f"{t('country.retrieved', lang)} {written(p.retrieved_at)}"]))
 
 
 def top(measures) -> list | None:
@@ -146,9 +148,9 @@ def statistics(v):
                               severity_range),
           shown, f"severity-{v.code}", t("country.severity", lang), file_name(f"severity-{v.code}", as_of), lang)
     shares = {"share_actioned": t("measure.share_actioned", lang), "share_self": t("measure.share_self", lang)}
-    for m, label in list(shares.items()):
+    for m, name in list(shares.items()):
         if all_hidden(v.stats, m):
-            said_instead(t("chart.all_hidden", lang, measure=label, state=state_label(v.stats[f"{m}_state"].iloc[0], lang, v.k)))
+            said_instead(t("chart.all_hidden", lang, measure=name, state=state_label(v.stats[f"{m}_state"].iloc[0], lang, v.k)))
             del shares[m]
     if shares:
         chart(charts.trend(v.stats, shares, t("country.shares", lang), state_labels(lang, v.k), [0, 100]),

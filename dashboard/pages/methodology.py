@@ -41,4 +41,6 @@ caveats = view.caveats
 table(pd.DataFrame({t("col.country", lang): [country_name(c, lang) if isinstance(c, str) else t("all_parties", lang)
                                            for c in caveats["country_code"]],
                     t("col.field", lang): caveats["field"],
-                    t("col.note", lang): caveats["note"], t("col.kind", lang): [label("note", k, lang) for k in caveats["kind"]], t("col.source", lang): caveats["source"]}))
+                    t("col.note", lang): caveats["note"],
+                    t("col.kind", lang): [label("note", k, lang) for k in caveats["kind"]],
+                    t("col.source", lang): caveats["source"]}))
