@@ -1,26 +1,30 @@
 """Entry point: builds the navigation only; each page lives in dashboard/pages/.
 
-The app only reads: while the warehouse is missing or empty, every page shows the command that
+The reader's language comes from the URL (?lang=fr), else the browser; the switch sits in the sidebar of
+every page. The app only reads: while the warehouse is missing or empty, every page shows the command that
 builds it instead of running (the web process never builds or changes the database)."""
 import streamlit as st
 
 from dashboard import queries
+from dashboard.i18n import language_switch, page_language
 from dashboard.text import t
 
-st.set_page_config(page_title=t("app.title"), layout="wide")
+lang = page_language()
+st.set_page_config(page_title=t("app.title", lang), layout="wide")
 OVERVIEW = "dashboard/pages/overview.py"
 pages = [
     # The default page is served at "/", and its url_path is reserved; "/overview" is the same page.
-    st.Page(OVERVIEW, title=t("page.overview"), url_path="home", default=True),
-    st.Page("dashboard/pages/country.py", title=t("page.country"), url_path="country"),
-    st.Page("dashboard/pages/network.py", title=t("page.network"), url_path="network"),
-    st.Page("dashboard/pages/committee.py", title=t("page.committee"), url_path="committee"),
-    st.Page("dashboard/pages/funders.py", title=t("page.funders"), url_path="funders"),
-    st.Page("dashboard/pages/methodology.py", title=t("page.methodology"), url_path="methodology"),
-    st.Page(OVERVIEW, title=t("page.overview"), url_path="overview", visibility="hidden"),
+    st.Page(OVERVIEW, title=t("page.overview", lang), url_path="home", default=True),
+    st.Page("dashboard/pages/country.py", title=t("page.country", lang), url_path="country"),
+    st.Page("dashboard/pages/network.py", title=t("page.network", lang), url_path="network"),
+    st.Page("dashboard/pages/committee.py", title=t("page.committee", lang), url_path="committee"),
+    st.Page("dashboard/pages/funders.py", title=t("page.funders", lang), url_path="funders"),
+    st.Page("dashboard/pages/methodology.py", title=t("page.methodology", lang), url_path="methodology"),
+    st.Page(OVERVIEW, title=t("page.overview", lang), url_path="overview", visibility="hidden"),
 ]
 page = st.navigation(pages)
+language_switch(lang, st.sidebar)
 if not queries.built():
-    st.info(t("data.empty"))
+    st.info(t("data.empty", lang))
     st.stop()
 page.run()

@@ -1,6 +1,6 @@
 """Benchmark: how long each page's script takes to run, against a bare Streamlit page with one chart.
 
-    python -m benchmarks.pages [--runs 5]
+    python -m benchmarks.pages [--runs 5] [--lang fr]
 
 Runs every page through app.py with AppTest on the warehouse (built first with the ETL's jobs if
 missing: the app itself never builds it), first once to warm the caches, then --runs times; prints the
@@ -36,9 +36,10 @@ def time_runs(make, runs: int) -> float:
     return statistics.median(times)
 
 
-def page_runner(page: str):
+def page_runner(page: str, lang: str):
     def run():
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["lang"] = lang
         return at.switch_page(f"dashboard/pages/{page}.py").run()
     return run
 
@@ -46,6 +47,7 @@ def page_runner(page: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lang", default="en", choices=["en", "fr"], help="the language the pages are read in")
     args = parser.parse_args()
     from etl.db import make_engine
     from etl.jobs import run_jobs
@@ -56,8 +58,8 @@ def main() -> None:
         base = time_runs(lambda: AppTest.from_file(str(bare), default_timeout=60).run(), args.runs)
     print(f"{'bare page, one chart':<24}{base:8.3f} s")
     for page in PAGES:
-        seconds = time_runs(page_runner(page), args.runs)
-        print(f"{page:<24}{seconds:8.3f} s   ratio {seconds / base:5.1f}x")
+        seconds = time_runs(page_runner(page, args.lang), args.runs)
+        print(f"{page + ' (' + args.lang + ')':<24}{seconds:8.3f} s   ratio {seconds / base:5.1f}x")
 
 
 if __name__ == "__main__":

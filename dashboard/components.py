@@ -4,14 +4,18 @@ import pandas as pd
 import streamlit as st
 
 from .formatting import safe_csv, safe_frame
+from .i18n import localize_figure, plotly_locale_config
 from .text import t
 from .urlstate import Parsed
 
+DATE_INPUT = {"en": "YYYY-MM-DD", "fr": "DD/MM/YYYY"}   # how a date picker writes a date in each language
 
-def plot_config() -> dict:
-    """Map geometry from the app's own static folder, never from a CDN; PNG export from the toolbar."""
+
+def plot_config(lang: str) -> dict:
+    """The reader's plotly locale (toolbar, hover, axis dates and numbers; from the app's own files), map
+    geometry from the app's own static folder, never from a CDN; PNG export from the toolbar."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return {"topojsonURL": f"/{base + '/' if base else ''}app/static/", "displaylogo": False,
+    return {**plotly_locale_config(lang), "topojsonURL": f"/{base + '/' if base else ''}app/static/", "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
@@ -28,7 +32,7 @@ def table(df: pd.DataFrame, **kwargs):
     return st.dataframe(safe_frame(df), hide_index=True, width="stretch", **kwargs)
 
 
-def chart(fig, data: pd.DataFrame, key: str, alt: str, file_name: str, on_select: bool = False):
+def chart(fig, data: pd.DataFrame, key: str, alt: str, file_name: str, lang: str, on_select: bool = False):
     """A chart with its title above it (wrapping on a phone, never under the toolbar), its alt text, its
     data as a table, and a CSV of exactly that data."""
     title = fig.layout.to_plotly_json().get("title")
@@ -36,12 +40,13 @@ def chart(fig, data: pd.DataFrame, key: str, alt: str, file_name: str, on_select
     if title:
         st.markdown(f"**{title}**")
         fig.update_layout(title=None, margin=dict(t=10))
+    localize_figure(fig, lang)
     select = dict(on_select="rerun", selection_mode="points") if on_select else {}
-    event = st.plotly_chart(fig, config=plot_config(), key=key, width="stretch", **select)
+    event = st.plotly_chart(fig, config=plot_config(lang), key=key, width="stretch", **select)
     st.caption(alt)
-    with st.expander(t("table.show")):
+    with st.expander(t("table.show", lang)):
         table(data)
-    st.download_button(t("download.csv"), safe_csv(data), file_name=file_name, mime="text/csv", key=f"{key}-csv")
+    st.download_button(t("download.csv", lang), safe_csv(data), file_name=file_name, mime="text/csv", key=f"{key}-csv")
     return event
 
 
@@ -50,26 +55,26 @@ def said_instead(message: str) -> None:
     st.info(message)
 
 
-def demo_banner(is_demo: bool) -> None:
+def demo_banner(is_demo: bool, lang: str) -> None:
     if is_demo:
-        st.warning(t("demo.banner"), icon="⚠️")
+        st.warning(t("demo.banner", lang), icon="⚠️")
 
 
-def url_value(parsed: Parsed):
+def url_value(parsed: Parsed, lang: str):
     """The value read from the URL; a short note when the URL's value could not be used as given."""
     if parsed.note:
         name, raw, used = parsed.args
-        st.info(t(parsed.note, name=name, raw=raw, used=used))
+        st.info(t(parsed.note, lang, name=name, raw=raw, used=used))
     return parsed.value
 
 
-def briefing_download(key: str, view) -> None:
-    """One click prepares the briefing of the model object the page shows (PDF and Markdown, as from the
-    command line); a second downloads it."""
+def briefing_download(key: str, view, lang: str) -> None:
+    """One click prepares the briefing of the model object the page shows, in the page's language (PDF and
+    Markdown, as from the command line); a second downloads it."""
     from . import briefings
-    key = f"brief-{key}"
-    if st.button(t("brief.download"), key=key):
+    key = f"brief-{key}-{lang}"
+    if st.button(t("brief.download", lang), key=key):
         with st.spinner():
-            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view))
+            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view, lang=lang))
     for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
-        st.download_button(t("brief.ready", kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")
+        st.download_button(t("brief.ready", lang, kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")

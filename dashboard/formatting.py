@@ -1,11 +1,15 @@
-"""Turning model values into what a reader sees: dates with their precision and basis, value states, and
-tables and CSV that a spreadsheet will not run as formulas."""
+"""Turning model values into what a reader sees, in the reader's language: dates at their precision with
+their basis, value states, and tables and CSV that a spreadsheet will not run as formulas.
+
+Dates in sentences go through Babel (i18n.format_period: '25 octobre 2007'); dates in tables and CSV stay
+ISO ('2013-03', '2015') so that the data downloads read the same in every language and sort as text."""
 from datetime import date
 
 import pandas as pd
 
-from etl.dates import Period, format_period
+from etl.dates import Period, format_period as iso_period
 
+from .i18n import format_period
 from .model.cells import STATES
 from .text import t
 
@@ -13,34 +17,50 @@ from .text import t
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r")
 
 
-def period(start, end, precision: str, basis: str | None = None) -> str:
-    """'2013-03 (derived)', '2015', 'unknown': precision and basis stay visible."""
+def _day(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def period(start, end, precision: str, lang: str, basis: str | None = None, data: bool = False) -> str:
+    """A dated fact as read in a sentence ('mars 2013 (déduite)', '2015', 'inconnue'), or with data=True as a
+    table or CSV cell ('2013-03 (derived)' with the label translated, the date ISO). Precision and basis
+    stay visible."""
     if end is None or pd.isna(end):
-        return t("unknown")
-    shown = format_period(Period(pd.Timestamp(start).date(), pd.Timestamp(end).date(), precision))
-    return f"{shown} ({t('derived')})" if basis == "derived" else shown
+        return t("unknown", lang)
+    if data:
+        shown = iso_period(Period(_day(start), _day(end), precision))
+    else:
+        shown = format_period(_day(start), _day(end), precision, lang)
+    return f"{shown} ({t('derived', lang)})" if basis == "derived" else shown
 
 
-def event_date(row, prefix: str) -> str:
+def event_date(row, prefix: str, lang: str, data: bool = False) -> str:
     """A status row's event (signature, deposit, eif) as shown: empty when not known by the as-of date."""
     if row is None or row.get(f"{prefix}_to") is None or pd.isna(row.get(f"{prefix}_to")):
         return ""
-    return period(row.get(f"{prefix}_from"), row.get(f"{prefix}_to"), row.get(f"{prefix}_precision"),
-                  row.get(f"{prefix}_basis"))
+    return period(row.get(f"{prefix}_from"), row.get(f"{prefix}_to"), row.get(f"{prefix}_precision"), lang,
+                  row.get(f"{prefix}_basis"), data)
 
 
-def portal_launch(row) -> str:
-    """A portal's launch date at its own precision: 2021-02-09, 2013-10, 2022 or unknown."""
-    return period(row.get("launch_from"), row.get("launch_to"), row.get("launch_precision"))
+def portal_launch(row, lang: str, data: bool = False) -> str:
+    """A portal's launch date at its own precision: 9 February 2021, October 2013, 2022 or unknown."""
+    return period(row.get("launch_from"), row.get("launch_to"), row.get("launch_precision"), lang, data=data)
 
 
-def state_label(state: str, k: int | None = None) -> str:
-    return t(f"state.{state}", k=k if k is not None else "k")
+def answer(value, lang: str) -> str:
+    """A published yes / no as the reader says it; a missing one is unknown, never no; other text as written."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return t("unknown", lang)
+    return t(value, lang) if value in ("yes", "no") else value
 
 
-def state_labels(k: int | None = None) -> dict:
+def state_label(state: str, lang: str, k: int | None = None) -> str:
+    return t(f"state.{state}", lang, k=k if k is not None else "k")
+
+
+def state_labels(lang: str, k: int | None = None) -> dict:
     """Every value state's label, for charts that say what a missing value is."""
-    return {s: state_label(s, k) for s in STATES}
+    return {s: state_label(s, lang, k) for s in STATES}
 
 
 def safe_cell(value):

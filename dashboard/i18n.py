@@ -435,7 +435,8 @@ KEYWORDS = ["_", "gettext", "ngettext:1,2", "n_:1,2", "pgettext:1c,2", "p_:1c,2"
 
 
 def extract_text_dict(fileobj, keywords, comment_tags, options):
-    """Babel extraction method for dashboard/text.py's `TEXT = {"en": {key: "English", ...}}` table
+    """Babel extraction method for dashboard/text.py's `TEXT = {"en": {key: "English", ...}}` table and its
+    `PLURALS = {key: ("singular", "plural")}` table (ngettext entries)
     (registered in babel.cfg): each English value becomes a msgid, its key a comment for translators."""
     import ast
 
@@ -450,6 +451,12 @@ def extract_text_dict(fileobj, keywords, comment_tags, options):
                     if isinstance(key, ast.Constant) and isinstance(value, ast.Constant) \
                             and isinstance(value.value, str):
                         yield value.lineno, "_", value.value, [f"text.py key: {key.value}"]
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PLURALS" for t in node.targets) \
+                and isinstance(node.value, ast.Dict):
+            for key, value in zip(node.value.keys, node.value.values):
+                forms = [getattr(e, "value", None) for e in getattr(value, "elts", [])]
+                if isinstance(key, ast.Constant) and len(forms) == 2 and all(isinstance(f, str) for f in forms):
+                    yield value.lineno, "ngettext", tuple(forms), [f"text.py key: {key.value}"]
 
 
 def brace_fields(text: str) -> list[tuple]:

@@ -114,7 +114,7 @@ def loads_since(engine, since: date) -> pd.DataFrame:
 
 
 def data_caveats(engine) -> pd.DataFrame:
-    return _frame(engine, "SELECT c.name_en AS state, n.field, n.note, n.kind, n.source "
+    return _frame(engine, "SELECT n.country_code, c.name_en AS state, n.field, n.note, n.kind, n.source "
                           "FROM treaty_note n LEFT JOIN country c ON c.code = n.country_code "
                           "WHERE n.kind IN ('conflict', 'missing', 'year-only', 'month-only', 'single-source', "
                           "'derived-month', 'inferred') ORDER BY n.kind, state")

@@ -1,6 +1,6 @@
-"""Every user-facing string, in one place, so the French interface is a second dictionary later."""
-
-LANG = "en"
+"""Every user-facing string, in one place: keys -> English msgids, translated through the gettext catalogue
+(dashboard/locale/). No language is held here: every call names the reader's language."""
+from .i18n import translator
 
 TEXT = {
     "en": {
@@ -23,7 +23,6 @@ TEXT = {
                    "drawn as diamonds.{not_drawn} The same data is in the table below the map.",
         "map.not_drawn": " The multi-country portal (IWF/ICMEC) serves many countries and has no place of its own, "
                          "so it is counted but not drawn.",
-        "n.portals.one": "{n} IWF portal launched", "n.portals.other": "{n} IWF portals launched",
         "map.zoom.world": "World", "map.zoom.europe": "Europe", "map.zoom.africa": "Africa",
         "cat.none": "Not a Party (not a CoE member; no treaty event recorded)",
         "map.click": "Click a country on the map to open its profile.",
@@ -72,12 +71,11 @@ TEXT = {
         "url.bad_value": "The address asked for {name}={raw}, which is not one of the choices; showing {used} instead.",
         "url.codes_fixed": "The address asked for {name}={raw}: unknown or repeated codes are dropped and at most "
                            "three are shown; showing {used}.",
-        "status.uncertain": "{n} states have a date known only within bounds around this day: their status is "
-                            "the last step surely reached, marked not certain.",
         "status.caption": "Dates marked (derived) follow from the Convention's entry-into-force rule (Art. 45(4)), "
                           "not from a source. Month- or year-only dates are shown as such.",
         "download.csv": "Download the data shown (CSV)", "table.show": "Show the data as a table",
         "chart.png": "The chart's own toolbar (camera icon) saves it as PNG.",
+        "labelled": "{label}: {value}",
         "yes": "yes", "no": "no", "derived": "derived", "unknown": "unknown", "none": "none",
         # Country profile
         "country.heading": "Country profile", "country.pick": "Countries and territories (up to three, to compare)",
@@ -107,6 +105,10 @@ TEXT = {
         "event.reservation_or_declaration": "Reservation or declaration", "event.denunciation": "Denunciation",
         "event.denunciation_effective": "Denunciation takes effect", "event.suspension": "Suspension",
         "basis.read": "read in source", "basis.derived": "derived by rule",
+        "confidence.high": "high", "confidence.medium": "medium", "confidence.low": "low",
+        "note.conflict": "sources disagree", "note.missing": "missing in the sources",
+        "note.year-only": "year only", "note.month-only": "month only", "note.single-source": "single source",
+        "note.derived-month": "month derived", "note.inferred": "inferred", "note.derived": "derived by rule",
         # Network
         "network.heading": "The IWF Reporting Portal network",
         "network.launches": "Portal launches per year, by region", "network.funders": "Portal launches per year, by funder",
@@ -119,6 +121,18 @@ TEXT = {
                                 "they are not sums of the portals.",
         "network.no_league": "Portals are not ranked: the field reports network totals and trends, not league tables.",
         "network.funder_none": "not stated in sources",
+        "region.East Asia & Pacific": "East Asia & Pacific", "region.Europe": "Europe",
+        "region.Global / multi-country": "Global / multi-country",
+        "region.Latin America & Caribbean": "Latin America & Caribbean",
+        "region.Middle East & North Africa": "Middle East & North Africa", "region.South Asia": "South Asia",
+        "region.Sub-Saharan Africa": "Sub-Saharan Africa", "region.UK Overseas Territory": "UK Overseas Territory",
+        "region.Unknown region": "Unknown region",
+        "part.actioned": "actioned", "part.not_actioned": "not actioned", "part.duplicate": "duplicate",
+        "part.out_of_remit": "out of remit", "part.pending": "pending",
+        "part.host_africa": "hosted in Africa", "part.host_americas": "hosted in the Americas",
+        "part.host_asia": "hosted in Asia", "part.host_europe": "hosted in Europe",
+        "part.host_oceania": "hosted in Oceania", "part.host_other": "hosted elsewhere",
+        "part.host_unknown": "hosting unknown",
         # Methodology
         "method.heading": "Data and methodology", "method.sources": "Sources and loads",
         "method.sources_note": "Each job's last successful load: source, retrieval date, checksum of its inputs. "
@@ -141,8 +155,20 @@ TEXT = {
                                    "portals = region; regions = network), even by solving all of them at once as "
                                    "one system of equations: an audit checks that before anything is published. "
                                    "Suppressed cells are shown as "
-                                   "suppressed, never as zero. {hidden:,} of {cells:,} published cells are suppressed.",
+                                   "suppressed, never as zero. {hidden} of {cells} published cells are suppressed.",
         "method.no_stats": "No portal statistics are loaded.",
+        # The statistics' fields, as etl/stats_format.IWF_TERMS defines them
+        "term.received": "reports received (the IWF says 'reports assessed' / 'processed')",
+        "term.actioned": "reports actioned: confirmed as child sexual abuse material and acted on",
+        "term.not_actioned": "assessed, not child sexual abuse material under UK law",
+        "term.duplicate": "a report of content already reported",
+        "term.out_of_remit": "outside the IWF's remit (e.g. other harms), referred on where possible",
+        "term.pending": "not yet assessed when the export was made",
+        "term.severity": "UK sentencing categories A (most severe), B, C",
+        "term.youngest_age": "age band of the youngest child visible, as in IWF annual reports",
+        "term.self_generated": "imagery tagged 'self-generated' by IWF analysts",
+        "term.hosting_country": "ISO 3166-1 alpha-3 code of the country where confirmed content was hosted, or "
+                                "'unknown'",
         "method.gaps": "Known gaps and conflicts in the reference data",
         "method.demo_yes": "The portal statistics shown are DEMO DATA: generated, seeded, not real figures.",
         "method.demo_no": "The portal statistics shown come from real (non-demo) loads.",
@@ -194,12 +220,38 @@ TEXT = {
 }
 
 
-def t(key: str, **kwargs) -> str:
-    """The text for `key` in the current language, formatted with kwargs."""
-    value = TEXT[LANG].get(key) or TEXT["en"][key]
+# Counts in sentences: (singular, plural) English msgids, translated with ngettext (French has its own rule).
+PLURALS = {
+    "n.portals": ("{n} IWF portal launched", "{n} IWF portals launched"),
+    "status.uncertain": ("{n} state has a date known only within bounds around this day: its status is the last "
+                         "step surely reached, marked not certain.",
+                         "{n} states have a date known only within bounds around this day: their status is the "
+                         "last step surely reached, marked not certain."),
+}
+
+
+def t(key: str, lang: str, **kwargs) -> str:
+    """The text for `key` in the reader's language `lang` ('en', 'fr'), formatted with kwargs (values
+    already written for that language: format_date, format_number, country_name)."""
+    value = translator(lang).gettext(TEXT["en"][key])
     return value.format(**kwargs) if kwargs else value
 
 
-def tn(key: str, n: int, **kwargs) -> str:
-    """A count with its noun in the right number: tn('n.portals', 1) -> '1 IWF portal launched'."""
-    return t(f"{key}.{'one' if n == 1 else 'other'}", n=n, **kwargs)
+def said(label: str, value, lang: str) -> str:
+    """'Launched: 2021' / 'Lancé : 2021' (French puts a no-break space before the colon)."""
+    return t("labelled", lang, label=label, value=value)
+
+
+def label(prefix: str, code: str, lang: str) -> str:
+    """A code's label ('region', 'Europe'; 'part', 'host_unknown') in the reader's language; a code without a
+    text of its own is shown as it is."""
+    return t(f"{prefix}.{code}", lang) if f"{prefix}.{code}" in TEXT["en"] else code
+
+
+def tn(key: str, n: int, lang: str, **kwargs) -> str:
+    """A count with its noun in the right number for the language: tn('n.portals', 1, 'en') ->
+    '1 IWF portal launched'; {n} is written by format_number."""
+    from .i18n import format_number
+
+    one, other = PLURALS[key]
+    return translator(lang).ngettext(one, other, n).format(n=format_number(n, lang), **kwargs)

@@ -66,7 +66,7 @@ def test_every_chart_uses_local_map_geometry(app):
 def test_country_profile_shows_portal_and_compares(app):
     at = app("country", countries="MAR,GBR,XAC")
     text = " ".join(m.value for m in at.markdown)
-    assert "Launched: **2021-02-09**" in text
+    assert "Launched: **9 February 2021**" in text
     assert [s.value for s in at.subheader][:3] == ["Morocco", "United Kingdom", "Ascension Island"]
     assert "Status today: **In force**" in text
     assert any("DEMO DATA" in w.value for w in at.warning)

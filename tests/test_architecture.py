@@ -113,4 +113,4 @@ def test_app_only_builds_navigation():
     source = (ROOT / "app.py").read_text(encoding="utf-8")
     assert "st.navigation" in source
     modules = {m for m in imports(ROOT / "app.py") if not m.startswith("dashboard.pages.")}  # the page files
-    assert modules <= {"streamlit", "dashboard", "dashboard.queries", "dashboard.text"}, modules
+    assert modules <= {"streamlit", "dashboard", "dashboard.queries", "dashboard.text", "dashboard.i18n"}, modules

@@ -215,3 +215,71 @@ def test_users_get_no_developer_menu(server, browser):
         assert not {"Deploy", "Clear cache", "Rerun", "Record a screencast"} & set(items.splitlines()), items
     page.close()
     assert outside == [], outside
+
+
+# --- the real app in French ----------------------------------------------------------------------------
+
+NNBSP = "\u202f"
+
+
+def hover_text(page, plot, locator) -> str:
+    """What plotly's hover box in `plot` says over the middle of an element (a few tries: plotly draws it late)."""
+    box = locator.bounding_box()
+    for _ in range(6):
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(400)
+        text = " ".join(plot.locator(".hoverlayer").all_text_contents())
+        if text.strip():
+            return text
+        page.mouse.move(0, 0)
+    return ""
+
+
+def test_french_overview_map_hover_ticks_and_toolbar(server, browser):
+    from dashboard.i18n import translator
+    page, outside = open_page(browser, f"{server}/?lang=fr&as_of=2020-01-01&zoom=europe")
+    page.wait_for_selector("path.choroplethlocation", timeout=30000)
+    assert page.locator("h2").first.text_content().startswith("Où en sont les États")
+    shapes = page.locator("path.choroplethlocation")
+    biggest = max(range(shapes.count()), key=lambda i: (lambda b: b["width"] * b["height"] if b else 0)(
+        shapes.nth(i).bounding_box()))
+    said = hover_text(page, page.locator(".js-plotly-plot").first, shapes.nth(biggest))
+    statuses = [translator("fr").gettext(m) for m in ("In force (CoE member)", "In force (not a CoE member)",
+                                                       "Ratified, awaiting entry into force", "Signed",
+                                                       "CoE member, not signed", "Denounced")]
+    assert any(s in said for s in statuses), said
+    steps = page.locator(".js-plotly-plot").nth(1)        # the cumulative chart under the map
+    steps.scroll_into_view_if_needed()
+    years = steps.locator(".xtick text").all_text_contents()
+    assert years and all(re.fullmatch(r"\d{4}", y) for y in years), years
+    points = steps.locator(".scatterlayer .point")
+    point = points.nth(points.count() // 2)
+    point.scroll_into_view_if_needed()
+    hovered = hover_text(page, steps, point)
+    assert re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+                     r"décembre) \d{4}", hovered), hovered
+    steps.hover()
+    titles = steps.locator(".modebar-btn").evaluate_all("els => els.map(e => e.getAttribute('data-title'))")
+    assert "Télécharger le graphique en fichier PNG" in titles, titles
+    page.close()
+    assert outside == [], outside
+
+
+def test_french_country_page_names_typed_in_the_selector(server, browser):
+    page, outside = open_page(browser, f"{server}/country?countries=MAR&lang=fr")
+    assert "Profil de pays" in page.inner_text("body") and "Maroc" in page.locator("h3").all_text_contents()
+    box = page.locator("[data-testid='stMultiSelect'] input").first
+    found = {}
+    for query in ("Royaume", "Türk", "Maroc", "allemagne"):
+        box.click()
+        box.fill(query)
+        page.wait_for_timeout(500)
+        found[query] = page.locator("[role='option']").all_text_contents()
+        box.fill("")
+        page.keyboard.press("Escape")
+    assert "Royaume-Uni" in found["Royaume"] and found["Türk"] == ["Türkiye"] and "Allemagne" in found["allemagne"]
+    assert "Maroc" not in found["Maroc"]            # already chosen: it shows as a chip, not an option
+    ticks = page.locator(".js-plotly-plot .ytick text").all_text_contents()
+    assert not any(re.search(r"\d,\d{3}", t) for t in ticks), ticks     # French groups, never English commas
+    page.close()
+    assert outside == [], outside

@@ -107,6 +107,8 @@ def test_ngettext_with_french_plural_rule():
 # --- glossary --------------------------------------------------------------------------------------
 
 def _words(text):
+    """Words of a message (a plural message: of all its forms), folded for matching."""
+    text = " ".join(text) if isinstance(text, (tuple, list)) else text
     text = text.casefold().replace("’", "'")
     return " ".join(re.sub(r"[^\w']+", " ", text).split())
 

@@ -9,28 +9,37 @@ import streamlit as st
 from dashboard import charts, queries
 from dashboard.components import briefing_download, chart, demo_banner, said_instead, table, url_value
 from dashboard.formatting import event_date, file_name, period, portal_launch, state_label, state_labels
+from dashboard.i18n import country_name, format_date, page_language, sort_key
 from dashboard.model.cells import all_hidden
 from dashboard.tables import events_table, rounds_table, stats_table
-from dashboard.text import t
+from dashboard.text import label, said, t
 from dashboard.urlstate import parse_codes, parse_date
 
 FIRST = date(2007, 10, 25)
 LIMIT = 3
 
-st.header(t("country.heading"))
+lang = page_language()
+st.header(t("country.heading", lang))
 today = date.today()
-as_of = url_value(parse_date("as_of", st.query_params.get("as_of"), today, FIRST, today))
-places = queries.countries().sort_values("name_en")
-names = dict(zip(places["code"], places["name_en"]))   # every country: one clicked on the map opens here
-wanted = url_value(parse_codes("countries", st.query_params.get("countries"), set(names), ["MAR"], LIMIT))
-chosen = st.multiselect(t("country.pick"), list(names), default=wanted, format_func=names.get,
-                        max_selections=LIMIT, help=t("country.help"), select_all=False, filter_mode="contains")
+as_of = url_value(parse_date("as_of", st.query_params.get("as_of"), today, FIRST, today), lang)
+# Every country (one clicked on the map opens here), named and sorted in the reader's language; the picker's
+# filter finds a name as typed in that language ('Maroc', 'Royaume-Uni', 'Türkiye').
+names = {code: country_name(code, lang) for code in queries.countries()["code"]}
+names = dict(sorted(names.items(), key=lambda item: sort_key(item[1], lang)))
+wanted = url_value(parse_codes("countries", st.query_params.get("countries"), set(names), ["MAR"], LIMIT), lang)
+chosen = st.multiselect(t("country.pick", lang), list(names), default=wanted, format_func=names.get,
+                        max_selections=LIMIT, help=t("country.help", lang), select_all=False, filter_mode="contains")
 st.query_params["countries"] = ",".join(chosen)
 if as_of != today:
     st.query_params["as_of"] = as_of.isoformat()
 if not chosen:
     st.stop()
 views = [queries.profile(code, as_of) for code in chosen]
+
+
+def written(day) -> str:
+    """A retrieval date as the reader writes dates; unknown when the source has none."""
+    return format_date(day, lang) if day is not None and not pd.isna(day) else t("unknown", lang)
 
 
 def section(render):
@@ -41,66 +50,69 @@ def section(render):
 
 
 def heading(v):
-    st.subheader(v.name_en)
-    st.caption(f"{v.name_fr} · {v.code}" + (f" ({t('country.project_code')})" if v.code_kind == "project" else ""))
-    briefing_download(f"country-{v.code}-{as_of}", v)
-    st.markdown(f"**{t('country.coe')}**")
+    st.subheader(country_name(v.code, lang))
+    st.caption(v.code + (f" ({t('country.project_code', lang)})" if v.code_kind == "project" else ""))
+    briefing_download(f"country-{v.code}-{as_of}", v, lang)
+    st.markdown(f"**{t('country.coe', lang)}**")
     if v.coe_accession is not None:
-        st.write(t("country.coe_left", joined=v.coe_accession, left=v.coe_left) if v.coe_left
-                 else t("country.coe_member", date=v.coe_accession))
+        st.write(t("country.coe_left", lang, joined=format_date(v.coe_accession, lang),
+                   left=format_date(v.coe_left, lang)) if v.coe_left
+                 else t("country.coe_member", lang, date=format_date(v.coe_accession, lang)))
     else:
-        st.write(t("country.coe_none"))
+        st.write(t("country.coe_none", lang))
 
 
 def treaty(v):
-    st.markdown(f"**{t('country.treaty')}**")
+    st.markdown(f"**{t('country.treaty', lang)}**")
     key = "country.status_today" if as_of == today else "country.status_on"
-    st.markdown(t(key, status=t(f"status.{v.status}"), date=as_of.isoformat()))
+    st.markdown(t(key, lang, status=t(f"status.{v.status}", lang), date=format_date(as_of, lang)))
     if not v.has_events:
-        st.write(t("country.not_party", date=as_of.isoformat()))
+        st.write(t("country.not_party", lang, date=format_date(as_of, lang)))
         return
-    st.write(f"{t('col.signature')}: {event_date(v.dates, 'signature') or t('none')} · {t('col.deposit')}: "
-             f"{event_date(v.dates, 'deposit') or t('none')} · {t('col.eif')}: "
-             f"{event_date(v.dates, 'eif') or t('none')}")
+    st.write(" · ".join(said(t(key, lang), event_date(v.dates, prefix, lang) or t("none", lang), lang)
+                        for key, prefix in (("col.signature", "signature"), ("col.deposit", "deposit"),
+                                            ("col.eif", "eif"))))
     dated = v.events[v.events["is_selected"] == 1].assign(
-        label=lambda d: [t(f"event.{e}") for e in d["event_type"]],
-        hover=lambda d: [f"{t(f'event.{e}')}: {period(a, b, p)} ({t(f'basis.{s}')}, {c})" for e, a, b, p, s, c in
-                         zip(d["event_type"], d["date_from"], d["date_to"], d["date_precision"], d["basis"],
-                             d["confidence"])])
-    chart(charts.timeline(dated, t("country.timeline")), events_table(v.events), f"timeline-{v.code}",
-          t("country.events") + f" · {t('country.retrieved')} {v.treaties_retrieved or t('unknown')}",
-          file_name(f"timeline-{v.code}", as_of, v.treaties_retrieved))
+        label=lambda d: [t(f"event.{e}", lang) for e in d["event_type"]],
+        hover=lambda d: [said(t(f"event.{e}", lang),
+                              f"{period(a, b, p, lang)} ({t(f'basis.{s}', lang)}, {label('confidence', c, lang)})", lang)
+                         for e, a, b, p, s, c in zip(d["event_type"], d["date_from"], d["date_to"],
+                                                     d["date_precision"], d["basis"], d["confidence"])])
+    chart(charts.timeline(dated, t("country.timeline", lang)), events_table(v.events, lang), f"timeline-{v.code}",
+          t("country.events", lang) + f" · {t('country.retrieved', lang)} {written(v.treaties_retrieved)}",
+          file_name(f"timeline-{v.code}", as_of, v.treaties_retrieved), lang)
 
 
 def caveats(v):
     if len(v.notes):
-        st.markdown(f"**{t('country.caveats')}**")
+        st.markdown(f"**{t('country.caveats', lang)}**")
         for note in v.notes.to_dict("records"):
             st.caption(f"{note['note']} ({note['source']})")
 
 
 def monitoring(v):
-    st.markdown(f"**{t('country.rounds')}**")
+    st.markdown(f"**{t('country.rounds', lang)}**")
     if v.rounds.empty:
-        st.write(t("country.no_rounds"))
+        st.write(t("country.no_rounds", lang))
     else:
-        table(rounds_table(v.rounds))
+        table(rounds_table(v.rounds, lang))
 
 
 def portal(v):
-    st.markdown(f"**{t('country.portal')}**")
+    st.markdown(f"**{t('country.portal', lang)}**")
     p = v.portal
     if p is None:
-        st.write(t("country.no_portal"))
+        st.write(t("country.no_portal", lang))
         return
-    st.markdown(f"{t('country.launch')}: **{portal_launch(p.__dict__)}**")
-    for label, value in (("country.partners", p.partners), ("country.funders", "; ".join(p.funders)),
+    st.markdown(said(t("country.launch", lang), f"**{portal_launch(p.__dict__, lang)}**", lang))
+    for key, value in (("country.partners", p.partners), ("country.funders", "; ".join(p.funders)),
                          ("country.languages", p.languages), ("country.link", p.url)):
-        st.write(f"{t(label)}: {value or t('unknown')}")
+        st.write(said(t(key, lang), value or t("unknown", lang), lang))
     if p.notes:
-        st.caption(f"{t('country.launch_note')}: {p.notes}")
-    st.caption(f"{t('country.source')}: {p.source} · {t('country.confidence')}: {p.confidence} · "
-               f"{t('country.retrieved')} {p.retrieved_at}")
+        st.caption(said(t("country.launch_note", lang), p.notes, lang))
+    st.caption(" · ".join([said(t("country.source", lang), p.source, lang),
+                           said(t("country.confidence", lang), label("confidence", p.confidence, lang), lang),
+                           f"{t('country.retrieved', lang)} {written(p.retrieved_at)}"]))
 
 
 def top(measures) -> list | None:
@@ -114,36 +126,36 @@ received_range, severity_range = top(["received", "actioned"]), top(["actioned"]
 
 
 def statistics(v):
-    st.markdown(f"**{t('country.stats')}**")
+    st.markdown(f"**{t('country.stats', lang)}**")
     if v.stats is None:
-        st.write(t("country.no_stats") if v.portal is not None else "")
+        st.write(t("country.no_stats", lang) if v.portal is not None else "")
         return
-    demo_banner(v.is_demo)
-    counts = {"received": t("measure.received"), "actioned": t("measure.actioned")}
-    chart(charts.trend(v.stats, counts, t("country.stats_title"), state_labels(v.k), received_range),
-          stats_table(v.stats, counts, v.k), f"stats-{v.code}", t("country.stats_title"),
-          file_name(f"stats-{v.code}", as_of))
+    demo_banner(v.is_demo, lang)
+    counts = {"received": t("measure.received", lang), "actioned": t("measure.actioned", lang)}
+    chart(charts.trend(v.stats, counts, t("country.stats_title", lang), state_labels(lang, v.k), received_range),
+          stats_table(v.stats, counts, v.k, lang), f"stats-{v.code}", t("country.stats_title", lang),
+          file_name(f"stats-{v.code}", as_of), lang)
     parts = v.severity.copy()
     hidden_rows = parts["part"].str.startswith("hidden:")
-    parts["label"] = [t("state.hidden_part") if h else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
-    parts["hover"] = [t("state.hidden_which", parts=", ".join(x[-1].upper() for x in p[7:].split(","))) if h
+    parts["label"] = [t("state.hidden_part", lang) if h else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
+    parts["hover"] = [t("state.hidden_which", lang, parts=", ".join(x[-1].upper() for x in p[7:].split(","))) if h
                       else p[-1].upper() for p, h in zip(parts["part"], hidden_rows)]
-    hidden = {t("state.hidden_part")}
-    shown = pd.DataFrame({t("col.year"): parts["period_start"].dt.year, t("col.severity"): parts["hover"],
-                          t("col.value"): parts["value"],
-                          t("col.state"): [state_label(s, v.k) for s in parts["state"]]})
-    chart(charts.stacked_bars(parts, "period_start", "label", "value", t("country.severity"), hidden,
+    hidden = {t("state.hidden_part", lang)}
+    shown = pd.DataFrame({t("col.year", lang): parts["period_start"].dt.year, t("col.severity", lang): parts["hover"],
+                          t("col.value", lang): parts["value"],
+                          t("col.state", lang): [state_label(s, lang, v.k) for s in parts["state"]]})
+    chart(charts.stacked_bars(parts, "period_start", "label", "value", t("country.severity", lang), hidden,
                               severity_range),
-          shown, f"severity-{v.code}", t("country.severity"), file_name(f"severity-{v.code}", as_of))
-    shares = {"share_actioned": t("measure.share_actioned"), "share_self": t("measure.share_self")}
-    for m, label in list(shares.items()):
+          shown, f"severity-{v.code}", t("country.severity", lang), file_name(f"severity-{v.code}", as_of), lang)
+    shares = {"share_actioned": t("measure.share_actioned", lang), "share_self": t("measure.share_self", lang)}
+    for m, name in list(shares.items()):
         if all_hidden(v.stats, m):
-            said_instead(t("chart.all_hidden", measure=label, state=state_label(v.stats[f"{m}_state"].iloc[0], v.k)))
+            said_instead(t("chart.all_hidden", lang, measure=name, state=state_label(v.stats[f"{m}_state"].iloc[0], lang, v.k)))
             del shares[m]
     if shares:
-        chart(charts.trend(v.stats, shares, t("country.shares"), state_labels(v.k), [0, 100]),
-              stats_table(v.stats, shares, v.k), f"shares-{v.code}", t("country.shares"),
-              file_name(f"shares-{v.code}", as_of))
+        chart(charts.trend(v.stats, shares, t("country.shares", lang), state_labels(lang, v.k), [0, 100]),
+              stats_table(v.stats, shares, v.k, lang), f"shares-{v.code}", t("country.shares", lang),
+              file_name(f"shares-{v.code}", as_of), lang)
 
 
 for part in (heading, treaty, caveats, monitoring, portal, statistics):

@@ -7,56 +7,59 @@ import streamlit as st
 from dashboard import charts, queries
 from dashboard.components import briefing_download, chart, demo_banner, table, url_value
 from dashboard.formatting import file_name
+from dashboard.i18n import format_number, page_language, sort_names
 from dashboard.tables import funded_table, funder_totals_table, steps_table
 from dashboard.text import t
 from dashboard.urlstate import parse_choice, parse_year
 
 FIRST_YEAR = 2013   # the first portal
 
-st.header(t("funder.heading"))
+lang = page_language()
+st.header(t("funder.heading", lang))
 today = date.today()
 funders = queries.funders()
 default = "Fund to End Violence Against Children"
 funder = url_value(parse_choice("funder", st.query_params.get("funder"), funders,
-                                default if default in funders else funders[0]))
-first = url_value(parse_year("from", st.query_params.get("from"), FIRST_YEAR, FIRST_YEAR, today.year))
-last = url_value(parse_year("to", st.query_params.get("to"), today.year, first, today.year))
-funder = st.selectbox(t("funder.pick"), funders, index=funders.index(funder))
-first, last = st.slider(t("funder.period"), FIRST_YEAR, today.year, (first, last))
+                                default if default in funders else funders[0]), lang)
+first = url_value(parse_year("from", st.query_params.get("from"), FIRST_YEAR, FIRST_YEAR, today.year), lang)
+last = url_value(parse_year("to", st.query_params.get("to"), today.year, first, today.year), lang)
+funder = st.selectbox(t("funder.pick", lang), funders, index=funders.index(funder))
+first, last = st.slider(t("funder.period", lang), FIRST_YEAR, today.year, (first, last))
 st.query_params.update({"funder": funder, "from": str(first), "to": str(last)})
 view = queries.funder_view(funder, first, last, today)
 yearly = view.totals.set_index("year")
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("funder.metric_portals"), len(view.portals))
-c2.metric(t("funder.metric_countries"), view.portals["country_code"].nunique())
+c1.metric(t("funder.metric_portals", lang), format_number(len(view.portals), lang))
+c2.metric(t("funder.metric_countries", lang), format_number(view.portals["country_code"].nunique(), lang))
 complete = [y for y in yearly.index if y < today.year]
 if complete:
     year = complete[-1]
     for col, measure, key in ((c3, "received", "funder.metric_received"), (c4, "actioned", "funder.metric_actioned")):
         previous = yearly[measure].get(year - 1)
-        col.metric(t(key, year=year), f"{int(yearly.loc[year, measure]):,}",
-                   delta=None if previous is None else f"{int(yearly.loc[year, measure] - previous):+,}")
+        change = None if previous is None else int(yearly.loc[year, measure] - previous)
+        col.metric(t(key, lang, year=year), format_number(int(yearly.loc[year, measure]), lang),
+                   delta=None if change is None else ("+" if change > 0 else "") + format_number(change, lang))
 
-st.subheader(t("funder.portals"))
-funded = funded_table(view.portals)
+st.subheader(t("funder.portals", lang))
+funded = funded_table(view.portals, lang)
 table(funded)
-label = {"launches": t("funder.timeline")}
+label = {"launches": t("funder.timeline", lang)}
 steps = view.launches.assign(series=label["launches"])
-chart(charts.cumulative(steps, t("funder.timeline"), t("cumulative.y")),
-      steps_table(view.launches.assign(series="launches"), label), "funder-launches", t("funder.timeline"),
-      file_name("funder-launches", today))
-st.markdown(f"**{t('funder.coverage')}**")
-st.write(", ".join(sorted(funded[t("col.country")])) + ". " + (", ".join(view.languages) or t("unknown")) + ".")
+chart(charts.cumulative(steps, t("funder.timeline", lang), t("cumulative.y", lang)),
+      steps_table(view.launches.assign(series="launches"), label, lang), "funder-launches", t("funder.timeline", lang),
+      file_name("funder-launches", today), lang)
+st.markdown(f"**{t('funder.coverage', lang)}**")
+st.write(", ".join(sort_names(funded[t("col.country", lang)], lang)) + ". " + (", ".join(view.languages) or t("unknown", lang)) + ".")
 
-st.subheader(t("funder.reports"))
+st.subheader(t("funder.reports", lang))
 if view.totals.empty:
-    st.info(t("country.no_stats"))
+    st.info(t("country.no_stats", lang))
 else:
-    demo_banner(view.is_demo)
+    demo_banner(view.is_demo, lang)
     frame = view.totals.assign(period_start=lambda d: [date(y, 1, 1) for y in d["year"]],
                                received_state="value", actioned_state="value")
-    chart(charts.trend(frame, {"received": t("measure.received"), "actioned": t("measure.actioned")},
-                       t("funder.reports"), {}), funder_totals_table(view.totals), "funder-reports",
-          t("funder.at_least"), file_name("funder-reports", today))
-briefing_download(f"funder-{funder}-{first}-{last}-{today}", view)
+    chart(charts.trend(frame, {"received": t("measure.received", lang), "actioned": t("measure.actioned", lang)},
+                       t("funder.reports", lang), {}), funder_totals_table(view.totals, lang), "funder-reports",
+          t("funder.at_least", lang), file_name("funder-reports", today), lang)
+briefing_download(f"funder-{funder}-{first}-{last}-{today}", view, lang)

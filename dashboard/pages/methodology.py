@@ -5,36 +5,42 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.components import table
+from dashboard.i18n import country_name, format_number, page_language
 from dashboard.tables import loads_table
-from dashboard.text import t
+from dashboard.text import label, t
 
-st.header(t("method.heading"))
+lang = page_language()
+st.header(t("method.heading", lang))
 view = queries.methodology()
 
-st.subheader(t("method.sources"))
-st.caption(t("method.sources_note"))
-table(loads_table(view.loads))
+st.subheader(t("method.sources", lang))
+st.caption(t("method.sources_note", lang))
+table(loads_table(view.loads, lang))
 
-st.subheader(t("method.status"))
-st.markdown(t("method.status_text"))
+st.subheader(t("method.status", lang))
+st.markdown(t("method.status_text", lang))
 
-st.subheader(t("method.stats"))
-table(pd.DataFrame({t("col.term"): list(view.terms), t("col.meaning"): list(view.terms.values())}))
+st.subheader(t("method.stats", lang))
+table(pd.DataFrame({t("col.term", lang): list(view.terms), t("col.meaning", lang): [label("term", code, lang) for code in view.terms]}))
 
-st.subheader(t("method.suppression"))
+st.subheader(t("method.suppression", lang))
 pub = view.publication
 if pub:
     k = int(pub["k"])
-    st.markdown(t("method.suppression_text", k=k, k_minus=k - 1, hidden=int(pub["cells_suppressed"]),
-                  cells=int(pub["cells"])))
+    st.markdown(t("method.suppression_text", lang, k=k, k_minus=k - 1, hidden=format_number(int(pub["cells_suppressed"]), lang),
+                  cells=format_number(int(pub["cells"]), lang)))
     if pub["is_demo"]:
-        st.warning(t("method.demo_yes"), icon="⚠️")
+        st.warning(t("method.demo_yes", lang), icon="⚠️")
     else:
-        st.success(t("method.demo_no"))
+        st.success(t("method.demo_no", lang))
 else:
-    st.info(t("method.no_stats"))
+    st.info(t("method.no_stats", lang))
 
-st.subheader(t("method.gaps"))
+st.subheader(t("method.gaps", lang))
 caveats = view.caveats
-table(pd.DataFrame({t("col.country"): caveats["state"].fillna(t("all_parties")), t("col.field"): caveats["field"],
-                    t("col.note"): caveats["note"], t("col.kind"): caveats["kind"], t("col.source"): caveats["source"]}))
+table(pd.DataFrame({t("col.country", lang): [country_name(c, lang) if isinstance(c, str) else t("all_parties", lang)
+                                           for c in caveats["country_code"]],
+                    t("col.field", lang): caveats["field"],
+                    t("col.note", lang): caveats["note"],
+                    t("col.kind", lang): [label("note", k, lang) for k in caveats["kind"]],
+                    t("col.source", lang): caveats["source"]}))
