@@ -105,6 +105,9 @@ PUBLISHERS = {"coe.int": "Council of Europe", "iwf.org.uk": "Internet Watch Foun
               "saferinternet.org.uk": "UK Safer Internet Centre"}
 URL = re.compile(r"https?://[^\s;,)]+")
 ARROWS = ("->", "→", "=>")
+# a named source is a publisher or a document ("ECPAT UK", "coe.int 25th meeting agenda"), not a research note
+NOT_A_SOURCE = re.compile(r"->|→|=>|:|\b(?:19|20)\d\d\b|\b(?:says|said|only|vs|dated|calls|implies|assumed|"
+                          r"became|not|see|project file|conflict)\b", re.I)
 
 
 def publisher(url: str) -> str:
@@ -142,8 +145,7 @@ def parse_sources(text, retrieved: date | None = None) -> list:
             out += [Source(publisher(u), u.rstrip("."), retrieved) for u in urls]
             continue
         name = re.sub(r"\s*\(.*", "", part).strip(" .")
-        if name and len(name) <= 60 and not any(a in name for a in ARROWS) and len(name.split()) <= 8 \
-                and not name.lower().startswith(("project file", "became", "not among", "see ")):
+        if name and len(name) <= 60 and len(name.split()) <= 6 and not NOT_A_SOURCE.search(name):
             out.append(Source(name, None, retrieved))
     return out
 
@@ -220,6 +222,10 @@ SUPPRESSED_THRESHOLD = "suppressed_threshold"
 
 # --- country ---------------------------------------------------------------------------------------------
 
+CAVEATS = {"conflict": "briefing.caveat_conflict", "single-source": "briefing.caveat_single",
+           "derived-month": "briefing.caveat_month", "month-only": "briefing.caveat_month",
+           "year-only": "briefing.caveat_year", "inferred": "briefing.caveat_inferred",
+           "missing": "briefing.caveat_missing"}
 EVENT_KEYS = {"signature": "briefing.ev_signature", "deposit": "briefing.ev_deposit",
               "entry_into_force": "briefing.ev_eif", "denunciation": "briefing.ev_denunciation",
               "denunciation_effective": "briefing.ev_denunciation_effective",
@@ -284,20 +290,26 @@ def country_document(v: CountryProfile, lang: str = "en", chart=None) -> Documen
         doc.table([t("briefing.col_event"), t("briefing.col_date"), t("briefing.col_basis"),
                    t("briefing.col_confidence"), t("briefing.col_sources")], rows)
         if d.get("has_conflict"):
-            doc.note(t("briefing.conflict"))
+            doc.note(t("briefing.caveat_conflict"))
         if chart and marks:
             drawn = chart("timeline", events=marks, lang=lang, title=t("briefing.timeline_title"),
                           as_of=(v.as_of, t("briefing.as_of_mark", date=_when(v.as_of, lang))))
             if drawn:
                 doc.image(drawn[0], t("briefing.timeline_alt", events="; ".join(f"{l} {s}" for _, l, s in marks)),
                           drawn[1])
-    facts_notes = [n for n in v.notes.itertuples() if isinstance(n.note, str)
-                   and not any(a in n.note for a in ARROWS)]
-    if facts_notes:
+    # caveats: the researchers' notes stay in the data; the reader gets what kind of caveat it is
+    said, caveats = set(["conflict"] if d.get("has_conflict") else []), []
+    for n in v.notes.itertuples():
+        kind = CAVEATS.get(n.kind)
+        if n.kind == "fact" and isinstance(n.note, str) and not any(a in n.note for a in ARROWS):
+            caveats.append(re.sub(rf"^{re.escape(v.name_en)}:\s*", "", n.note.strip()) + doc.cite(n.source))
+        elif kind and kind not in said:
+            said.add(kind)
+            caveats.append(t(kind) + doc.cite(n.source))
+    if caveats:
         doc.h2(t("briefing.caveats"))
-        for n in facts_notes:
-            text = re.sub(rf"^{re.escape(v.name_en)}:\s*", "", n.note.strip())
-            doc.p("• " + text + doc.cite(n.source))
+        for text in caveats:
+            doc.p("• " + text)
 
     # 2. monitoring rounds
     doc.h1(t("briefing.sec_rounds"))
@@ -323,7 +335,7 @@ def country_document(v: CountryProfile, lang: str = "en", chart=None) -> Documen
         rows = [[t("briefing.partners"), _clean(p.partners) or t("briefing.not_stated")],
                 [t("briefing.funders"), "; ".join(_clean(f) for f in p.funders) or t("briefing.not_stated")],
                 [t("briefing.languages"), _clean(p.languages) or t("briefing.not_stated")],
-                [t("briefing.address"), " ".join(address(u) for u in URL.findall(p.url or "")) or t("briefing.not_stated")]]
+                [t("briefing.address"), "; ".join(address(u) for u in URL.findall(p.url or "")) or t("briefing.not_stated")]]
         doc.table([t("briefing.col_item"), t("briefing.col_detail")], rows)
         if v.stats is not None:
             doc.h2(t("briefing.stats"))

@@ -121,7 +121,7 @@ def written(app_db, tmp_path_factory):
         mp.setenv("DATABASE_URL", app_db)
         charts = [] if HAS_CHROMIUM else ["--no-charts"]
         fmt = ["--format", "pdf,docx,md"]
-        assert cli.main(["briefing", "--country", "TUN", "MAR", "--out", str(out), *fmt, *charts]) == 0
+        assert cli.main(["briefing", "--country", "TUN", "MAR", "GBR", "--out", str(out), *fmt, *charts]) == 0
         assert cli.main(["briefing", "--round", "R2", "--out", str(out), *fmt, *charts]) == 0
         assert cli.main(["briefing", "--funder", FUNDER, "--from", "2018", "--to", "2025", "--out", str(out), *fmt,
                          *charts]) == 0
@@ -143,6 +143,10 @@ def test_country_briefing_is_fit_to_send(written):
     assert sum(len(p.images) for p in reader.pages) >= 2      # the labelled timeline and the statistics
     mar = assert_fit_to_send(written / "country-MAR.pdf", demo=True)
     assert "Country briefing: Morocco" in mar and "IWF Reporting Portal launched 9 February 2021" in mar
+    gbr = assert_fit_to_send(written / "country-GBR.pdf", demo=False)   # no portal statistics: no DEMO mark
+    assert "signature 5 May 2008" in gbr and "A date is known to the year only." in gbr
+    for note in ("Wikipedia mirror", "CONFLICT", "ECPAT UK says", "year only)"):   # research notes stay in the data
+        assert note not in gbr, note
 
 
 @needs_chromium
