@@ -100,6 +100,12 @@ class Document:
     retrieved: date | None = None                # the retrieval date of the reference data
 
 
+# The Convention's official titles in the Council of Europe's two official languages: names, like a
+# country's, not translations (so not in the catalogue)
+CONVENTION = {"en": "Council of Europe Convention on the Protection of Children against Sexual Exploitation and "
+                    "Sexual Abuse (Lanzarote Convention, CETS No. 201)",
+              "fr": "Convention du Conseil de l'Europe sur la protection des enfants contre l'exploitation et les "
+                    "abus sexuels (Convention de Lanzarote, STCE n° 201)"}
 PUBLISHERS = {"coe.int": "Council of Europe", "iwf.org.uk": "Internet Watch Foundation",
               "inhope.org": "INHOPE", "end-violence.org": "End Violence Partnership",
               "saferinternet.org.uk": "UK Safer Internet Centre"}
@@ -200,7 +206,7 @@ def _provenance(t, loads: pd.DataFrame, lang: str, demo: bool) -> str:
 def _new(kind, lang, slug, subject, as_of, demo, loads) -> Document:
     t = texts(lang)
     produced = date.today()
-    doc = Document(kind, lang, slug, t("briefing.convention"), subject,
+    doc = Document(kind, lang, slug, CONVENTION[i18n._lang(lang)], subject,
                    t("briefing.dateline", as_of=_when(as_of, lang), produced=_when(produced, lang)),
                    t("briefing.footer_date", as_of=_when(as_of, lang)), demo)
     doc.retrieved = _retrieved(loads, "treaties") if len(loads) else None

@@ -188,7 +188,6 @@ TEXT = {
         "funder.metric_received": "Reports received ({year})", "funder.metric_actioned": "Reports actioned ({year})",
         "funder.period": "Years",
         # Briefings (PDF, Word, Markdown): dashboard/briefing_document.py. One block, keys briefing.*
-        "briefing.convention": "Council of Europe Convention on the Protection of Children against Sexual Exploitation and Sexual Abuse (Lanzarote Convention, CETS No. 201)",
         "briefing.dateline": "Data as of {as_of} · produced {produced} · with the IWF Reporting Portals",
         "briefing.footer_date": "Data as of {as_of}",
         "briefing.page": "Page {n} of {total}",
