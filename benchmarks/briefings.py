@@ -1,6 +1,6 @@
 """Benchmark: the 48 country briefings of `python -m dashboard briefing --all-parties` (PDF and Word, one
-warm kaleido/Chromium for the batch), and one click on a page (build one briefing, starting its own
-Chromium, and render its PDF and Word bytes).
+warm kaleido/Chromium for the batch), and one click on a page (build one briefing, the first click starting the
+process's Chromium, and render its PDF and Word bytes).
 
     python -m benchmarks.briefings [--lang en|fr] [--out DIR]
 
@@ -54,15 +54,15 @@ def main(argv=None) -> int:
           f"(target < 60 s); per document median {statistics.median(per_doc):.2f} s, slowest {max(per_doc):.2f} s")
 
     clicks = []
-    for code in ("TUN", "GBR", "MAR"):
+    for code in ("TUN", "GBR", "MAR", "ALB", "UKR"):
         view = country.profile(engine, code, today)          # the page has this object already
         c0 = time.perf_counter()
         files = briefings.as_bytes(briefings.build(view, args.lang))
         clicks.append(time.perf_counter() - c0)
         assert set(files) == {f"{view.code and 'country-' + view.code}{'' if args.lang == 'en' else '.' + args.lang}"
                               f".{ext}" for ext in ("pdf", "docx")}
-    print(f"one click (build + PDF and Word bytes, own Chromium start): median {statistics.median(clicks):.2f} s, "
-          f"slowest {max(clicks):.2f} s (target < 5 s)")
+    print(f"one click (build + PDF and Word bytes): first {clicks[0]:.2f} s (starts Chromium), then median "
+          f"{statistics.median(clicks[1:]):.2f} s, slowest {max(clicks[1:]):.2f} s (target < 5 s)")
     return 0
 
 

@@ -2,8 +2,10 @@
 least 9 pt at that size, explicit margins with automargin so every label stays inside the image, and
 suppressed values drawn and named as such, never as zero. PNG through kaleido driving Debian's Chromium,
 one warm browser per batch (ChartRenderer)."""
+import atexit
 import os
 import shutil
+import threading
 import warnings
 from datetime import date, timedelta
 
@@ -133,7 +135,7 @@ class ChartRenderer:
     """One warm kaleido/Chromium for a whole batch: a chart costs a fraction of a second, not a browser
     start. Call it as chart(kind, **data) -> (png bytes, width/height) or None."""
 
-    def __init__(self, scale: float = 2.0):
+    def __init__(self, scale: float = 1.75):
         import plotly.io as pio
         os.environ.setdefault("BROWSER_PATH", chromium() or "/usr/bin/chromium")
         pio.defaults.mathjax = None
@@ -143,7 +145,10 @@ class ChartRenderer:
 
     def __call__(self, kind: str, **data):
         fig = BUILDERS[kind](**data)
-        return self.png(fig), fig.layout.width / fig.layout.height
+        with self.lock:
+            return self.png(fig), fig.layout.width / fig.layout.height
+
+    lock = threading.Lock()     # one chart at a time through one browser
 
     def png(self, fig) -> bytes:
         import kaleido
@@ -159,3 +164,18 @@ class ChartRenderer:
             import kaleido
             kaleido.stop_sync_server(silence_warnings=True)
             self.started = False
+
+
+_shared: ChartRenderer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_renderer() -> ChartRenderer:
+    """The process's warm renderer for one-click briefings: the first click starts Chromium (about 3 s),
+    later clicks reuse it; charts go through it one at a time (a lock), and it stops when the process ends."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = ChartRenderer()
+            atexit.register(_shared.close)
+        return _shared

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from . import briefing_docx, briefing_pdf, reading, warehouse
-from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium
+from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium, shared_renderer
 from .briefing_document import Document, document
 from .model import committee, country, funder
 
@@ -97,17 +97,14 @@ def write(doc: Document, folder: Path, formats=("pdf", "docx")) -> list[Path]:
 
 def build(view, lang: str = "en", render: ChartRenderer | None = None) -> Document:
     """The dashboard's entry: the briefing of the very model object the page rendered, in the page's
-    language. Starts (and stops) its own Chromium unless a warm renderer is given."""
-    own = render is None and not os.environ.get("BRIEFING_NO_CHARTS") and chromium()
-    chart = ChartRenderer() if own else render
-    try:
-        doc = document(view, lang, chart)
-        if chart is None and not os.environ.get("BRIEFING_NO_CHARTS") and not chromium():
-            doc.note(NO_CHROMIUM)
-        return doc
-    finally:
-        if own:
-            chart.close()
+    language. Charts go through `render`, else through the process's warm renderer (the first click
+    starts Chromium, later clicks reuse it); none when BRIEFING_NO_CHARTS is set or Chromium is missing."""
+    if render is None and not os.environ.get("BRIEFING_NO_CHARTS") and chromium():
+        render = shared_renderer()
+    doc = document(view, lang, render)
+    if render is None and not os.environ.get("BRIEFING_NO_CHARTS") and not chromium():
+        doc.note(NO_CHROMIUM)
+    return doc
 
 
 def as_bytes(doc: Document, formats=("pdf", "docx")) -> dict:
