@@ -65,7 +65,7 @@ def timeline(events: list, lang: str, title: str, as_of: tuple | None = None) ->
         fig.add_trace(go.Scatter(x=[as_of[0]], y=[0], mode="markers",
                                  marker=dict(size=10, symbol="diamond-open", color=INK)))
         fig.add_annotation(x=as_of[0], y=0, text=as_of[1], showarrow=False, yshift=-14 if len(events) % 2 else 14,
-                           font=dict(size=SMALL_PX, color="#555555"))
+                           xanchor="right", xshift=8, font=dict(size=SMALL_PX, color="#555555"))
     _layout(fig, title, 230, lang)
     years = list(range(lo.year + 1, hi.year + 1, max(1, (hi.year - lo.year) // 8 + 1)))
     fig.update_xaxes(range=[lo, hi], showline=False, ticks="outside", tickmode="array",

@@ -31,15 +31,17 @@ class _PDF(FPDF):
         self.line(MARGIN, self.get_y() - 1, self.w - MARGIN, self.get_y() - 1)
         self.set_font(self.family, "", 8)
         self.set_text_color(*MUTED)
-        width = (self.w - 2 * MARGIN) / 3
-        self.cell(width, 5, d.data_date, align="L")
+        page = d.labels["page"].format(n=self.page_no(), total="{nb}")
+        left = self.get_string_width(d.data_date) + 2
+        right = self.get_string_width(d.labels["page"].format(n=999, total=999)) + 2
+        self.cell(left, 5, d.data_date, align="L")
         if d.demo:
             self.set_text_color(*DEMO_RED)
             self.set_font(self.family, "B", 8)
-        self.cell(width, 5, d.labels["demo"] if d.demo else "", align="C")
+        self.cell(self.w - 2 * MARGIN - left - right, 5, d.labels["demo"] if d.demo else "", align="C")
         self.set_font(self.family, "", 8)
         self.set_text_color(*MUTED)
-        self.cell(width, 5, d.labels["page"].format(n=self.page_no(), total="{nb}"), align="R")
+        self.cell(right, 5, page, align="R")
         self.set_text_color(0, 0, 0)
 
 
