@@ -260,7 +260,7 @@ def country_document(v: CountryProfile, lang: str = "en", chart=None) -> Documen
     dated = [(key, d.get(f"{prefix}_from"), d.get(f"{prefix}_to"), d.get(f"{prefix}_precision"))
              for prefix, key in (("signature", "briefing.ev_signature"), ("deposit", "briefing.ev_deposit"),
                                  ("eif", "briefing.ev_eif"))]
-    steps = "; ".join(f"{t(key).lower()} {_period(a, b, p, lang)}"
+    steps = ("\u202f; " if lang == "fr" else "; ").join(f"{t(key).lower()} {_period(a, b, p, lang)}"
                       for key, a, b, p in dated if b is not None)
     doc.facts.append(t("briefing.fact_status", date=_when(v.as_of, lang), status=status)
                      + (f" ({steps})" if steps else ""))

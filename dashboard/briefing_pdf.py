@@ -2,7 +2,9 @@
 tables, charts at print size, the Sources list, and a running footer on every page (data date, DEMO
 mark where demo statistics appear, page n of N). Everything stays inside 15 mm margins; web addresses
 wrap only after a separator (/ . ? & = - _ + %), never mid-word."""
+import functools
 import re
+import tempfile
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +20,50 @@ ACCENT = (0, 70, 127)
 MUTED = (90, 90, 90)
 DEMO_RED = (170, 20, 20)
 BOX_FILL = (236, 243, 250)
+
+
+# Characters the briefing fonts are cut down to once per process (Latin, punctuation, arrows, maths,
+# shapes): fpdf2 parses and subsets a 700 kB DejaVu file for every document otherwise (0.1 s a font).
+# A document holding anything else gets the full fonts.
+KEEP = [*range(0x20, 0x250), *range(0x300, 0x370), *range(0x2000, 0x2070), 0x20AC, *range(0x2190, 0x2200),
+        *range(0x2200, 0x2300), *range(0x25A0, 0x2600)]
+KEPT = frozenset(map(chr, KEEP)) | {"\n"}
+
+
+@functools.cache
+def _small_fonts() -> dict:
+    """{style: path} of DejaVu Sans cut down to KEEP, written once per process to a temporary folder."""
+    import logging
+
+    from fontTools import subset
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)   # "FFTM NOT subset": a timestamp table
+    folder = Path(tempfile.mkdtemp(prefix="briefing-fonts-"))
+    out = {}
+    for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
+        options = subset.Options(notdef_outline=True, recommended_glyphs=True, layout_features=["*"],
+                                 name_IDs=["*"], glyph_names=True)
+        font = subset.load_font(str(FONT_DIR / name), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=KEEP)
+        subsetter.subset(font)
+        out[style] = str(folder / name)
+        subset.save_font(font, out[style], options)
+    return out
+
+
+def _texts(doc):
+    yield from (doc.convention, doc.subject, doc.dateline, doc.data_date, doc.provenance, *doc.facts,
+                *doc.labels.values())
+    for block in doc.blocks:
+        if block[0] == "table":
+            yield from block[1]
+            for row in block[2]:
+                yield from row
+        elif block[0] != "image":
+            yield block[1]
+    for src in doc.sources:
+        yield src.publisher
+        yield src.url or ""
 
 
 class _PDF(FPDF):
@@ -63,8 +109,11 @@ def render(doc) -> bytes:
     pdf = _PDF(orientation="P", unit="mm", format="A4")
     pdf.doc = doc
     if (FONT_DIR / "DejaVuSans.ttf").exists():
-        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        small = all(set(text) <= KEPT for text in _texts(doc))
+        fonts = _small_fonts() if small else {"": str(FONT_DIR / "DejaVuSans.ttf"),
+                                             "B": str(FONT_DIR / "DejaVuSans-Bold.ttf")}
+        pdf.add_font("DejaVu", "", fonts[""])
+        pdf.add_font("DejaVu", "B", fonts["B"])
         pdf.family = "DejaVu"
     f = pdf.family
     pdf.set_margins(MARGIN, TOP, MARGIN)

@@ -216,6 +216,23 @@ def test_french_briefings_read_in_french_with_the_same_figures(written):
     assert _figures(written / f"{FUNDER_SLUG}.fr.docx") == _figures(written / f"{FUNDER_SLUG}.docx")
 
 
+def test_fonts_cut_down_once_and_full_fonts_for_other_scripts(tmp_path):
+    """The PDF embeds DejaVu cut down to Latin and punctuation (parsed once per process); a document
+    holding another script (a partner's name in Arabic, say) gets the full fonts and reads back whole."""
+    from dashboard import briefing_pdf
+    from dashboard.briefing_document import Document
+    doc = Document("country", "en", "x", "Convention", "Country briefing: Test", "Data as of today", "Data as of today",
+                   False, facts=["Status: in force", "≥ 12 reports (−5 %)"],
+                   labels={"facts": "Key facts", "sources": "Sources", "page": "Page {n} of {total}", "demo": "DEMO",
+                           "retrieved": "Retrieved {date}"})
+    doc.p("Partners: Association Amane")
+    (tmp_path / "a.pdf").write_bytes(briefing_pdf.render(doc))
+    assert "≥ 12 reports" in pdf_text(tmp_path / "a.pdf") and "Page 1 of 1" in pdf_text(tmp_path / "a.pdf")
+    doc.p("Partners: جمعية أمان; Детский фонд")
+    (tmp_path / "b.pdf").write_bytes(briefing_pdf.render(doc))
+    assert "Детский фонд" in pdf_text(tmp_path / "b.pdf")
+
+
 def test_all_parties_batch(db, tmp_path, capsys):
     assert cli.main(["briefing", "--all-parties", "--no-charts", "--out", str(tmp_path)]) == 0
     assert len(sorted(tmp_path.glob("country-*.pdf"))) == 48 and len(sorted(tmp_path.glob("country-*.docx"))) == 48
