@@ -301,7 +301,7 @@ TEXT = {
         "briefing.adopted": "Report adopted",
         "briefing.covered_count": "Parties covered",
         "briefing.sec_parties": "What is known per Party",
-        "briefing.parties_summary": "{n} Parties listed: {covered} covered, {replies} replies known as submitted, {unknown} unknown. 'Known' counts the four facts (coverage, reply, recommendations, compliance) the sources state.",
+        "briefing.parties_summary": "{n} Parties listed: {covered} covered; reply known as submitted: {replies}; reply unknown: {unknown}. 'Known' counts the four facts (coverage, reply, recommendations, compliance) the sources state.",
         "briefing.fact_funded": "Portals funded: {n}, in {countries} countries and territories",
         "briefing.fact_launches": "{n} launched, from {first} to {last}",
         "briefing.fact_received": "Reports received in {year}: {n}",
