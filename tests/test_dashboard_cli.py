@@ -22,7 +22,7 @@ def test_round_briefing_from_the_command_line(app_db, tmp_path):
     done = run("dashboard", "briefing", "--round", "R1", "--no-charts", "--out", str(tmp_path),
                env={"DATABASE_URL": app_db})
     assert done.returncode == 0, done.stderr
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".md", ".pdf"]
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".pdf"]   # the default: PDF and Word
 
 
 def test_missing_database_names_the_build_command(tmp_path, monkeypatch):
@@ -50,8 +50,10 @@ def test_without_chromium_briefings_say_charts_are_missing(app_db, tmp_path, mon
     monkeypatch.setenv("DATABASE_URL", app_db)
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
     assert briefings.chromium() is None
-    view = briefings.country.profile(briefings.warehouse.read_only_engine(app_db), "GBR", date.today())
-    doc = briefings.build(view)
+    from datetime import date
+
+    from dashboard.model import country
+    doc = briefings.build(country.profile(briefings.warehouse.read_only_engine(app_db), "GBR", date.today()))
     assert ("note", briefings.NO_CHROMIUM) in doc.blocks
     assert not [b for b in doc.blocks if b[0] == "image"]
 
