@@ -70,7 +70,7 @@ def url_value(parsed: Parsed, lang: str):
 
 def briefing_download(key: str, view, lang: str) -> None:
     """One click prepares the briefing of the model object the page shows, in the page's language (PDF and
-    Markdown, as from the command line); a second downloads it."""
+    Word, as from the command line); a second downloads it."""
     from . import briefings
     key = f"brief-{key}-{lang}"
     if st.button(t("brief.download", lang), key=key):

@@ -189,7 +189,7 @@ TEXT = {
         "brief.sources": "Sources and loads", "brief.launched": "Launched", "brief.reports": "Reports",
         "brief.adopted": "Adopted", "brief.covered_count": "Parties covered", "brief.round_parties": "Parties",
         "brief.unknown_note": "'unknown' means the sources read do not say; it never means 'no'.",
-        "brief.download": "Prepare the briefing (PDF and Markdown)", "brief.ready": "Download {kind}",
+        "brief.download": "Prepare the briefing (PDF and Word)", "brief.ready": "Download {kind}",
         # Committee
         "page.committee": "Lanzarote Committee", "committee.heading": "Lanzarote Committee: monitoring and input",
         "committee.rounds": "Monitoring rounds", "committee.matrix": "Round x Party: coverage",
