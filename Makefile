@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt
 
 run: setup check-chromium
 	$(PY) -m etl run
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1
 
 # Briefing charts are drawn by kaleido driving Debian's Chromium. Without it the app still starts;
 # briefings come without charts and say so.
