@@ -10,9 +10,9 @@ hidden cell is at least 1. The publication shows one mark for every hidden cell,
 mark "below k" would say the cell is under k). For each hidden cell the attacker solves the smallest and
 the largest value consistent with all of that: an interval [lo, hi].
 
-**The guarantee** of `protect()`: every cell hidden by the threshold rule (0 < value < k), and every cell
-hidden in an earlier publication whose value has not changed, has hi - lo >= `width` (default k), so it is
-never proved to be below k; no other hidden cell is pinned (hi > lo). Cells in `earlier_visible` count as
+**The guarantee** of `protect()`: every cell hidden by the threshold rule (0 < value < k) has hi - lo >= `width`
+(default k), so it is never proved to be below k; no other hidden cell is pinned (hi > lo). Every cell hidden
+in an earlier publication whose value has not changed stays hidden (and so stays protected as before). Cells in `earlier_visible` count as
 known; `fixed` cells (structural zeros every reader knows) are never hidden and never protect anything.
 
 **How**: the cells split into independent blocks (cells linked by relations through cells that may be
@@ -83,13 +83,13 @@ class Protection:
 
 def protect(values: np.ndarray, relations: Relations, k: int, width: int | None = None,
             fixed: np.ndarray | None = None, earlier_visible: np.ndarray | None = None,
-            earlier_hidden: np.ndarray | None = None, max_rounds: int = 3) -> Protection:
+            earlier_hidden: np.ndarray | None = None, max_rounds: int = 4) -> Protection:
     """Hide every count 0 < value < k and as few other cells as the repair finds, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
     `fixed`: cells every reader knows (never hidden, never protection). `earlier_visible`: cells whose current
     value was published before (known to the attacker, even if hidden now). `earlier_hidden`: cells hidden
-    before with the same value now: they stay hidden and protected (width, like a primary cell). Raises
+    before with the same value now: they stay hidden, unpinned, and keep the width if they are primary. Raises
     RuntimeError when no repair can protect a cell (nothing is published then).
     """
     values = np.asarray(values, dtype=np.int64)
@@ -103,15 +103,19 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     sticky = none if earlier_hidden is None else np.asarray(earlier_hidden, bool) & ~fixed & ~seen & (values > 0)
     primary = (values > 0) & (values < k) & ~fixed
     hidden = primary | sticky
-    protected = (primary | sticky) & ~seen       # needs `width`; cells the attacker already knows cannot be helped
+    protected = primary & ~seen   # needs `width`; cells the attacker already knows cannot be helped
     movable = ~fixed & ~seen & ((values > 0) | hidden)
     system = _System(relations, n)
     ys, zs = values.copy(), values.copy()
+    # What the linear programme asks of each hidden cell: sign * (y - z) >= need. Protected cells ask for the
+    # width, higher in y than in z at first (totals then move with their parts); other hidden cells ask for
+    # nothing until the audit finds one pinned, then for 1. A cell the audit finds short asks the other way.
+    sign, need = np.ones(n), np.where(protected, float(width), 0.0)
     rounds, redo = 0, hidden & movable
     while True:
         rounds += 1
-        for block in system.blocks(movable, redo):  # round 2 on: blocks whose proof failed, with integrality
-            y, z, newly = _repair_block(system, block, values, hidden, protected, width, integral=rounds > 1)
+        for block in system.blocks(movable, redo):  # from round 2: the blocks whose proof failed
+            y, z, newly = _repair_block(system, block, values, hidden, sign, need)
             hidden[block[newly]] = True
             ys[block], zs[block] = y, z
         redo = _certify(system, values, hidden, seen | fixed, protected, width, ys, zs)
@@ -120,6 +124,8 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
         if rounds == max_rounds:
             raise RuntimeError(f"disclosure repair could not prove {int(redo.sum())} hidden cells protected; "
                                "nothing published")
+        sign[redo & (need > 0)] *= -1
+        need[redo] = np.where(protected[redo], float(width), 1.0)
     lower = np.maximum(np.maximum(ys, zs), values) - np.minimum(np.minimum(ys, zs), values)
     target = protected & hidden
     narrowest = float(lower[target].min()) if target.any() else None
@@ -127,7 +133,7 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
 
 
 def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray | None = None,
-             max_rounds: int = 3) -> np.ndarray:
+             max_rounds: int = 4) -> np.ndarray:
     """The mask of cells to hide (old callers): `protect()` with the protection width k."""
     return protect(values, relations, k, fixed=fixed, max_rounds=max_rounds).hidden
 
@@ -168,9 +174,11 @@ class _System:
         return [cells[order[bounds[b]:bounds[b + 1]]] for b in keep]
 
 
-def _repair_block(system: _System, block: np.ndarray, values, hidden, protected, width: int, integral: bool):
-    """One block's linear programme (see the module docstring). Returns y and z over the block and the mask
-    of the block's published cells that must be hidden."""
+def _repair_block(system: _System, block: np.ndarray, values, hidden, sign, need):
+    """One block's linear programme (see the module docstring). A hidden cell c with need[c] > 0 asks for
+    sign[c] * (y[c] - z[c]) >= need[c]; a shortfall is allowed at a price far above any
+    hiding (the audit then finds the cell, and the next round asks for the other orientation). Returns y
+    and z over the block and the mask of the block's published cells that must be hidden."""
     sub = system.matrix[:, block]
     rows = np.nonzero(np.diff(sub.indptr))[0]
     sub = sub[rows]
@@ -183,35 +191,39 @@ def _repair_block(system: _System, block: np.ndarray, values, hidden, protected,
 
     def zeros(r, c):
         return sparse.csr_matrix((r, c))
-    # columns: point y [d_h, up_v, down_v], point z [d_h, up_v, down_v]; a published cell moves by up - down
+    # columns: y [d_h, up_v, down_v], z [d_h, up_v, down_v], shortfall [n_h]; a published cell moves by up - down
     one = sparse.hstack([a_h, a_v, -a_v])
-    eye = sparse.identity(n_h, format="csr")
-    need = np.where(protected[block][h], float(width), 1.0)
-    matrix = sparse.vstack([
-        sparse.hstack([one, zeros(m, n_h + 2 * n_v)]),
-        sparse.hstack([zeros(m, n_h + 2 * n_v), one]),
-        sparse.hstack([eye, zeros(n_h, 2 * n_v), -eye, zeros(n_h, 2 * n_v)]),
-    ]).tocsr()
-    lower = np.concatenate([np.zeros(2 * m), need])
-    upper = np.concatenate([np.zeros(2 * m), np.full(n_h, np.inf)])
-    cost_v = 1.0 + np.log1p(x_v)
-    cost = np.concatenate([np.zeros(n_h), cost_v, cost_v] * 2)
-    lb = np.concatenate([1.0 - x_h, np.zeros(2 * n_v)] * 2)     # a hidden cell stays >= 1
-    ub = np.concatenate([np.full(n_h, np.inf), np.full(n_v, np.inf), x_v - 1.0] * 2)
-    res = milp(cost, constraints=LinearConstraint(matrix, lower, upper), bounds=Bounds(lb, ub),
-               integrality=np.ones(len(cost)) if integral else None)
-    if res.x is None:
-        raise RuntimeError("no secondary suppression can protect every hidden cell of a block; nothing published "
-                           f"({res.message})")
-    sol = res.x
+    asks = np.nonzero(need[block][h] > 0)[0]
+    n_a = len(asks)
+    orient = sparse.csr_matrix((sign[block][h][asks], (np.arange(n_a), asks)), shape=(n_a, n_h))
     size = n_h + 2 * n_v
+    matrix = sparse.vstack([
+        sparse.hstack([one, zeros(m, size + n_a)]),
+        sparse.hstack([zeros(m, size), one, zeros(m, n_a)]),
+        sparse.hstack([orient, zeros(n_a, 2 * n_v), -orient, zeros(n_a, 2 * n_v),
+                       sparse.identity(n_a, format="csr")]),
+    ]).tocsr()
+    wanted = need[block][h][asks]
+    lower = np.concatenate([np.zeros(2 * m), wanted])
+    upper = np.concatenate([np.zeros(2 * m), np.full(n_a, np.inf)])
+    cost_v = 1.0 + np.log1p(x_v)
+    shortfall = 1e3 * (1.0 + (cost_v.max() if n_v else 1.0)) * max(1, len(block))
+    cost = np.concatenate([np.zeros(n_h), cost_v, cost_v] * 2 + [np.full(n_a, shortfall)])
+    lb = np.concatenate([1.0 - x_h, np.zeros(2 * n_v)] * 2 + [np.zeros(n_a)])   # a hidden cell stays >= 1
+    ub = np.concatenate([np.full(n_h, np.inf), np.full(n_v, np.inf), x_v - 1.0] * 2 + [wanted])
+    constraints = LinearConstraint(matrix, lower, upper)
+    res = milp(cost, constraints=constraints, bounds=Bounds(lb, ub))
+    if res.x is not None and np.abs(res.x - np.round(res.x)).max() > 1e-6:  # whole numbers, or no proof
+        res = milp(cost, constraints=constraints, bounds=Bounds(lb, ub), integrality=np.ones(len(cost)))
+    if res.x is None:
+        raise RuntimeError(f"disclosure repair: no solution for a block ({res.message}); nothing published")
+    sol = np.round(res.x)
     points = []
-    for p in (sol[:size], sol[size:]):
+    for p in (sol[:size], sol[size:2 * size]):
         d = np.zeros(len(block))
         d[h] = p[:n_h]
         d[v] = p[n_h:n_h + n_v] - p[n_h + n_v:]
-        d = np.where(np.abs(d - np.round(d)) < 1e-6, np.round(d), d)
-        points.append(values[block] + d)
+        points.append(values[block] + d.astype(np.int64))
     y, z = points
     newly = v & ((y != values[block]) | (z != values[block]))
     return y, z, newly
