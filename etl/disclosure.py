@@ -114,7 +114,10 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     rounds, redo = 0, hidden & movable
     while True:
         rounds += 1
-        for block in system.blocks(movable, redo):  # from round 2: the blocks whose proof failed
+        # Only cells within `reach` relations of a hidden cell may move (a smaller programme; the proof holds
+        # all the same); each round that fails reaches one relation further.
+        near = system.near(hidden & movable, movable, reach=rounds + 1)
+        for block in system.blocks(near, redo):  # from round 2: the blocks whose proof failed
             y, z, newly = _repair_block(system, block, values, hidden, sign, need)
             hidden[block[newly]] = True
             ys[block], zs[block] = y, z
@@ -156,6 +159,17 @@ class _System:
         self.matrix = sparse.csr_matrix((signs, (rows, cols)), shape=(start, n_cells))
         self.by_cell = self.matrix.T.tocsr()
         self.n_rows, self.n_cells = start, n_cells
+
+    def near(self, cells: np.ndarray, allowed: np.ndarray, reach: int) -> np.ndarray:
+        """`cells` and the allowed cells within `reach` relations of them."""
+        out = cells.copy()
+        for _ in range(reach):
+            rows = abs(self.matrix) @ out.astype(np.float64) > 0
+            grown = (abs(self.by_cell) @ rows.astype(np.float64) > 0) & allowed
+            if not (grown & ~out).any():
+                break
+            out |= grown
+        return out
 
     def blocks(self, movable: np.ndarray, wanted: np.ndarray) -> list[np.ndarray]:
         """Movable cells linked by relations, as arrays of cell indices; only blocks holding a wanted cell."""
