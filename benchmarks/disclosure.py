@@ -40,9 +40,9 @@ def main() -> None:
         seen = {}
 
         def measured(values, relations, k, fixed=None, **_):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             result = disclosure.protect(values, relations, k, width=args.width, fixed=fixed)
-            seen.update(seconds=time.perf_counter() - t0, result=result, values=values,
+            seen.update(seconds=time.perf_counter() - t0, cpu=time.process_time() - c0, result=result, values=values,
                         fixed=disclosure.close_known(fixed.copy(), relations))
             return result.hidden
         portal_stats.suppress = measured
@@ -55,7 +55,8 @@ def main() -> None:
     published = ~fixed
     print(f"demo: {args.reports:,} reports, seed {args.seed}, k={args.k}, width={result.width}")
     print(f"import (read, count, publish with protection): {total:.1f} s   ({report.outcome})")
-    print(f"protect() (repair + audit): {seen['seconds']:.1f} s in {result.rounds} round(s)")
+    print(f"protect() (repair + audit): {seen['seconds']:.1f} s wall, {seen['cpu']:.1f} s CPU, "
+          f"in {result.rounds} round(s); load average at the end {os.getloadavg()[0]:.1f}")
     print(f"cells: {int(published.sum()):,} published positions, {int((values[published] > 0).sum()):,} non-zero; "
           f"primary (0 < v < k): {int(result.primary.sum()):,}; hidden: {int(result.hidden.sum()):,}; "
           f"non-zero cells left visible: {int((published & ~result.hidden & (values > 0)).sum()):,}")
