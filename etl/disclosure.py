@@ -232,7 +232,20 @@ def _repair_block(system: _System, block: np.ndarray, values, hidden, sign, need
                   bounds=np.column_stack([lb, ub]), method="highs-ipm")
     constraints = LinearConstraint(matrix, lower, upper)
     if res.x is not None and np.abs(res.x - np.round(res.x)).max() > 1e-6:  # whole numbers, or no proof
-        res = milp(cost, constraints=constraints, bounds=Bounds(lb, ub), integrality=np.ones(len(cost)))
+        # Keep the whole-number part of the answer and solve for whole numbers only around the cells that
+        # came out fractional (the cells sharing a relation with one); if that has no answer, the block.
+        h_cells, v_cells = np.nonzero(h)[0], np.nonzero(v)[0]
+        owner = np.concatenate([h_cells, v_cells, v_cells] * 2 + [h_cells[asks]])
+        fractional = np.zeros(len(block), dtype=bool)
+        fractional[owner[np.abs(res.x - np.round(res.x)) > 1e-6]] = True
+        rows_hit = abs(sub) @ fractional.astype(np.float64) > 0
+        around = (abs(sub).T @ rows_hit.astype(np.float64) > 0) | fractional
+        free = around[owner]
+        fixed_at = np.round(res.x)
+        local = milp(cost, constraints=constraints, integrality=np.ones(len(cost)),
+                     bounds=Bounds(np.where(free, lb, fixed_at), np.where(free, ub, fixed_at)))
+        res = local if local.x is not None else milp(cost, constraints=constraints, bounds=Bounds(lb, ub),
+                                                     integrality=np.ones(len(cost)))
     if res.x is None:
         raise RuntimeError(f"disclosure repair: no solution for a block ({res.message}); nothing published")
     sol = np.round(res.x)
