@@ -10,21 +10,26 @@ hidden cell is at least 1. The publication shows one mark for every hidden cell,
 mark "below k" would say the cell is under k). For each hidden cell the attacker solves the smallest and
 the largest value consistent with all of that: an interval [lo, hi].
 
-**The guarantee** of `protect()`: every cell hidden by the threshold rule (0 < value < k) has hi - lo >= `width`
-(default k), so it is never proved to be below k; no other hidden cell is pinned (hi > lo). Every cell hidden
-in an earlier publication whose value has not changed stays hidden (and so stays protected as before). Cells in `earlier_visible` count as
-known; `fixed` cells (structural zeros every reader knows) are never hidden and never protect anything.
+**The guarantee** of `protect()`: every cell hidden by the threshold rule (0 < value < k) has
+hi - lo >= `width` (default k), so it is never proved to be below k; no other hidden cell is pinned
+(hi > lo). Every cell hidden in an earlier publication whose value has not changed stays hidden (and so
+stays protected as before). Cells in `earlier_visible` count as known; `fixed` cells (structural zeros
+every reader knows) are never hidden and never protect anything. Not modelled: sums of an earlier
+publication over cells whose values have changed since, and an attacker who reasons about how the
+repair chooses cells.
 
-**How**: the cells split into independent blocks (cells linked by relations through cells that may be
-hidden). Per block one linear programme (HiGHS) looks for two feasible tables y and z, both equal to the
-truth on every cell that stays published, at least 1 on every hidden cell, with y - z >= width on every
-protected cell and y - z >= 1 on every other hidden cell; a published cell may move in y or z at a cost
-(1 + log(1 + value) per unit: small cells first), and every published cell that moves is hidden. After
-that, y and z are feasible points of the attacker's own problem: they *prove* each interval is at least
-that wide. The proof is checked again in integer arithmetic (`_certify`); where the LP's points are not
-whole numbers, the block is solved again with integrality (`milp`), so the proof holds against an
-attacker who uses integrality too. Widths reported are proved lower bounds (the attacker's true interval
-is at least as wide).
+**How**: the cells split into independent blocks (cells linked by relations through cells that may move).
+Per block one linear programme (HiGHS) looks for two feasible tables y and z, both equal to the truth on
+every cell that stays published, keeping every relation, at least 1 on every hidden cell, with
+sign * (y - z) >= width on every protected cell (sign +1 at first) and >= 1 on any other hidden cell the
+audit finds pinned; a published non-zero cell may move in y or z at a cost (1 + log(1 + value) per unit:
+small cells first), and every published cell that moves is hidden. Then y and z are feasible points of the
+attacker's own problem: they *prove* each interval at least max(x, y, z) - min(x, y, z) wide (x, the truth,
+is a third point). The proof is checked in integer arithmetic (`_certify`); cells it does not prove get
+another round (the other orientation, cells one relation further may move). Where the LP's answer is not
+whole numbers, the variables around the fractional cells are solved again with integrality (`milp`), the
+whole block if that fails, so the proof holds against an attacker who uses integrality too. `narrowest`
+is the narrowest interval *proved* (a lower bound: the attacker's true interval is at least as wide).
 
 Why zeros are published: hiding zeros would hide most of a sparse table (most portal-month detail cells
 are zero) and protect nothing, since a zero is not a small count of people; the price is that the
