@@ -156,6 +156,13 @@ TEXT = {
                                    "one system of equations: an audit checks that before anything is published. "
                                    "Suppressed cells are shown as "
                                    "suppressed, never as zero. {hidden} of {cells} published cells are suppressed.",
+        "method.protection": "Protection by interval. An attacker who holds this and every earlier "
+                             "publication, every published sum, and knows that counts are whole numbers and that "
+                             "a hidden cell is at least 1, cannot narrow a cell hidden because it is small to an "
+                             "interval less than {width} wide; the narrowest interval proved in this publication "
+                             "is {narrowest} wide.",
+        "method.one_mark": "Every hidden cell carries the same mark: the publication does not say whether a cell is "
+                           "small or hidden to protect another, because that would tell an attacker it is below {k}.",
         "method.no_stats": "No portal statistics are loaded.",
         # The statistics' fields, as etl/stats_format.IWF_TERMS defines them
         "term.received": "reports received (the IWF says 'reports assessed' / 'processed')",
