@@ -400,3 +400,127 @@ def exposed_cells(values: np.ndarray, hidden: np.ndarray, relations: Relations) 
     Empty after suppress(): publish() checks it as a last guard; the tests attack independently too.
     """
     return np.nonzero(close_known(~hidden, relations) & hidden)[0]
+
+
+# --- exact recovery only (the default until the interval protection is fast enough) -----------------
+
+def protect_exact(values, relations: Relations, k: int, width: int | None = None, fixed=None,
+                  earlier_visible=None, earlier_hidden=None) -> Protection:
+    """The default protection (PORTAL_STATS_PROTECTION=exact): suppress() across all linked sums, with cells
+    hidden in an earlier publication kept hidden (treated as small) and cells published before with the same
+    value counted as known. No hidden cell can be solved exactly from the published sums; it proves no
+    interval width, so `narrowest` is None."""
+    values = np.asarray(values)
+    n = len(values)
+    fixed = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+    earlier_visible = np.zeros(n, dtype=bool) if earlier_visible is None else np.asarray(earlier_visible, dtype=bool)
+    earlier_hidden = np.zeros(n, dtype=bool) if earlier_hidden is None else np.asarray(earlier_hidden, dtype=bool)
+    primary = (values >= 1) & (values < k) & ~fixed
+    sticky = earlier_hidden & ~earlier_visible & ~fixed & (values > 0)
+    as_seen = np.where(sticky, 1, values)  # hidden before: hidden again, like a small count
+    known = fixed | (earlier_visible & ~earlier_hidden & ~primary)
+    try:
+        hidden = suppress_exact(as_seen, relations, k, known)
+    except RuntimeError:
+        hidden = suppress_exact(as_seen, relations, k, fixed)
+    return Protection(hidden=hidden, primary=primary, narrowest=None, width=k if width is None else width, rounds=0)
+
+
+def suppress_exact(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray | None = None,
+             max_rounds: int = 100) -> np.ndarray:
+    """The exact-recovery mask (PORTAL_STATS_PROTECTION=exact): small counts hidden, then secondary cells until
+    every relation with a hidden cell hides two and no hidden cell is solved by all published sums at once;
+    `values` is flat (non-negative integers).
+
+    `fixed` marks cells a reader knows anyway (e.g. months before a portal existed): never hidden,
+    never chosen to protect another cell.
+    """
+    fixed = close_known(np.zeros(len(values), dtype=bool) if fixed is None else fixed.copy(), relations)
+    hidden = (values >= 1) & (values < k) & ~fixed
+    safe = np.zeros(len(values), dtype=bool)  # hiding more never exposes a safe cell, so each is audited once
+    tries: dict[int, int] = {}
+    index, warm = None, {}
+    for _ in range(max_rounds):
+        hidden = _protect_in_each_relation(values, relations, fixed, hidden, max_rounds)
+        pinned = determined_cells(hidden, relations, warm=warm, around=hidden & ~safe)
+        safe = hidden.copy()
+        safe[pinned] = False
+        if len(pinned) == 0:
+            return hidden
+        index = index or _RelationIndex(relations, len(values))
+        hidden = _hide_a_neighbour(values, index, fixed, hidden, pinned, tries)
+    raise RuntimeError("secondary suppression did not settle")
+
+
+def _protect_in_each_relation(values, relations: Relations, fixed, hidden, max_rounds: int) -> np.ndarray:
+    """Step 1: hide cells until no relation has exactly one hidden cell."""
+    hidden = hidden.copy()
+    for _ in range(max_rounds):
+        changed = False
+        for totals, parts in relations.groups.values():
+            count = hidden[totals].astype(np.int64) + hidden[parts].sum(axis=1)
+            exposed = np.nonzero(count == 1)[0]
+            if len(exposed) == 0:
+                continue
+            p = parts[exposed]
+            v = values[p].astype(np.float64)
+            score = np.where(hidden[p] | fixed[p] | (v == 0), np.inf, v)  # zero cells protect nothing
+            best = np.argmin(score, axis=1)
+            has_part = np.isfinite(score[np.arange(len(exposed)), best])
+            hidden[p[np.arange(len(exposed)), best][has_part]] = True
+            lone_total = totals[exposed][~has_part]
+            if fixed[lone_total].any():
+                raise RuntimeError("a hidden cell's only protection would be a cell every reader knows")
+            hidden[lone_total] = True
+            changed = True
+        if not changed:
+            return hidden
+    raise RuntimeError("secondary suppression did not settle")
+
+
+class _RelationIndex:
+    """Which relations each cell is in, and the cells of each relation (for the repair's search)."""
+
+    def __init__(self, relations: Relations, n_cells: int):
+        members = relations.members()
+        flat = np.concatenate([m.ravel() for m in members])
+        first = np.cumsum([0] + [len(m) for m in members])
+        rel_id = np.concatenate([np.repeat(np.arange(len(m)) + first[g], m.shape[1]) for g, m in enumerate(members)])
+        order = np.argsort(flat, kind="stable")
+        self._rel_of_cell, self._starts = rel_id[order], np.searchsorted(flat[order], np.arange(n_cells + 1))
+        self._members = members
+        self._first = first
+
+    def relations_of(self, cell: int) -> list[list[int]]:
+        out = []
+        for r in self._rel_of_cell[self._starts[cell]:self._starts[cell + 1]].tolist():
+            g = int(np.searchsorted(self._first, r, side="right")) - 1
+            out.append(self._members[g][r - self._first[g]].tolist())
+        return out
+
+
+def _hide_a_neighbour(values, index: _RelationIndex, fixed, hidden, pinned: np.ndarray, tries: dict) -> np.ndarray:
+    """Step 2's repair: for each pinned cell, hide the nearest visible non-zero cell, searching its relations
+    first, then the relations of the hidden cells it shares a relation with, and so on. A cell pinned
+    again gets the smallest such cell in every relation searched, not just one."""
+    usable = ~hidden & ~fixed & (values > 0)
+    before, hidden = hidden, hidden.copy()
+    for cell in pinned:
+        seen, frontier = {int(cell)}, [int(cell)]
+        while frontier:
+            related = [cells for x in frontier for cells in index.relations_of(x)]
+            near = {y for cells in related for y in cells}
+            by_relation = [c for c in ([y for y in cells if usable[y]] for cells in related) if c]
+            if by_relation:
+                tries[int(cell)] = tries.get(int(cell), 0) + 1
+                choices = by_relation if tries[int(cell)] > 1 else [[y for c in by_relation for y in c]]
+                for c in choices:
+                    best = min(c, key=lambda y: values[y])
+                    hidden[best], usable[best] = True, False
+                break
+            frontier = [y for y in near if hidden[y] and y not in seen]
+            seen.update(frontier)
+        # else: this round already hid every candidate near the cell; the next audit looks again
+    if not (hidden != before).any():
+        raise RuntimeError("a hidden cell can be worked out and no cell is left to protect it")
+    return hidden

@@ -14,7 +14,8 @@ from sqlalchemy import delete, select
 
 from . import stats_policy
 from .db import insert_many
-from .disclosure import Relations, exposed_cells, protect
+from .disclosure import Relations, exposed_cells, protect, protect_exact
+from .errors import InputError
 from .schema import portal_stat, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
@@ -45,10 +46,14 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
         return "no statistics loaded"
     net = Network(conn)
     counts, missing = load_counts(conn, use, net)
-    table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)))
+    method = stats_policy.protection()
+    try:
+        table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)), method)
+    except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
+        raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
     cells, suppressed = int(table.hidden.size), int(table.hidden.sum())
-    save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=table.narrowest,
+    save_publication(conn, load_id, dict(rule=stats_policy.PROTECTIONS[method], k=k, width=width, narrowest=table.narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
@@ -70,7 +75,7 @@ def republish(conn, load_id: int) -> str | None:
     return publish(conn, load_id, k, width)
 
 
-def build(counts: Counts, net: Network, k: int, width: int, earlier: list) -> Table:
+def build(counts: Counts, net: Network, k: int, width: int, earlier: list, method: str = "exact") -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
     `earlier`: (keys, values, hidden) of every earlier publication of the same kind."""
     values = counts.values.copy()
@@ -135,8 +140,9 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list) -> Ta
     earlier_hidden = np.zeros_like(fixed)
     earlier_visible[unit_at, period_at] = seen_visible
     earlier_hidden[unit_at, period_at] = seen_hidden
-    protection = protect(cube.ravel(), relations, k, width=width, fixed=fixed.ravel(),
-                         earlier_visible=earlier_visible.ravel(), earlier_hidden=earlier_hidden.ravel())
+    protection = (protect if method == "interval" else protect_exact)(
+        cube.ravel(), relations, k, width=width, fixed=fixed.ravel(), earlier_visible=earlier_visible.ravel(),
+        earlier_hidden=earlier_hidden.ravel())
     if len(exposed_cells(cube.ravel(), protection.hidden, relations)):
         raise RuntimeError("disclosure check failed: a suppressed cell can be worked out; nothing published")
     hidden = protection.hidden.reshape(cube.shape)[unit_at, period_at]

@@ -237,8 +237,8 @@ def test_a_cell_known_before_cannot_be_protected_by_a_total_known_before():
 # --- demo sets, imported the way the ETL imports them ------------------------------------------------
 
 def _demo_cells(tmp_path, seed: int, reports: int, monkeypatch):
-    """The import's own cells and relations for a demo set (captured around its call to suppress())."""
-    from etl import demo_stats, portal_stats
+    """The import's own cells and relations for a demo set (captured around its call to protect())."""
+    from etl import demo_stats, portal_stats, stats_publication
     from etl.db import make_engine
     from etl.jobs import run_jobs, run_load
     from etl.readers import sha256_of
@@ -249,11 +249,12 @@ def _demo_cells(tmp_path, seed: int, reports: int, monkeypatch):
         demo_stats.generate(conn, seed, reports, path, end=date(2026, 10, 31))
     seen = {}
 
-    def spy(values, relations, k, fixed=None, **_):
+    def spy(values, relations, k, fixed=None, **kwargs):
         seen.update(values=values, relations=relations, k=k, fixed=fixed,
-                    result=protect(values, relations, k, fixed=fixed))
-        return seen["result"].hidden
-    monkeypatch.setattr(portal_stats, "suppress", spy)
+                    result=protect(values, relations, k, fixed=fixed, **kwargs))
+        return seen["result"]
+    monkeypatch.setattr(stats_publication, "protect", spy)
+    monkeypatch.setenv("PORTAL_STATS_PROTECTION", "interval")
     report = run_load(engine, "portal-stats", [path],
                       lambda conn, load_id: portal_stats.load_file(conn, load_id, path, today=date(2026, 11, 29),
                                                                    k=10), sha256_of(path))

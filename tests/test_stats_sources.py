@@ -109,6 +109,26 @@ def test_settings_outside_the_policy_are_refused(tmp_path, monkeypatch, capsys, 
     assert not (tmp_path / "w.sqlite").exists()  # refused before anything was opened
 
 
+def test_an_unknown_protection_method_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite'}")
+    monkeypatch.setenv("PORTAL_STATS_PROTECTION", "none")
+    assert cli.main(["import-portal-stats", str(REPORTS)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "error: PORTAL_STATS_PROTECTION: must be one of exact, interval; nothing was loaded"
+    assert not (tmp_path / "w.sqlite").exists()
+
+
+def test_the_interval_protection_publishes_through_the_import(engine, monkeypatch):
+    """PORTAL_STATS_PROTECTION=interval: the same import, with the width proved and recorded."""
+    monkeypatch.setenv("PORTAL_STATS_PROTECTION", "interval")
+    assert run_jobs(engine, ["portals", "figures"])[-1].outcome == "ok"
+    assert load(engine, REPORTS).outcome == "ok"
+    with engine.connect() as conn:
+        last = conn.execute(text("SELECT rule, k, width, narrowest FROM v_stat_publication")).one()
+    assert last.rule == stats_policy.PROTECTIONS["interval"] and last.narrowest is not None
+    assert last.narrowest >= last.width == 10
+
+
 def test_a_bad_k_stops_the_demo_job_with_one_line(engine, monkeypatch):
     monkeypatch.setenv("PORTAL_STATS_K", "3")
     report = run_jobs(engine)[-1]
