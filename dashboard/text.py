@@ -161,6 +161,10 @@ TEXT = {
                              "a hidden cell is at least 1, cannot narrow a cell hidden because it is small to an "
                              "interval less than {width} wide; the narrowest interval proved in this publication "
                              "is {narrowest} wide.",
+        "method.no_interval": "This publication was checked for exact recovery only: no hidden cell can be "
+                              "solved exactly from the published sums, but no minimum interval width is proved "
+                              "against an attacker who also uses bounds (the interval protection is available "
+                              "with PORTAL_STATS_PROTECTION=interval).",
         "method.one_mark": "Every hidden cell carries the same mark: the publication does not say whether a cell is "
                            "small or hidden to protect another, because that would tell an attacker it is below {k}.",
         "method.no_stats": "No portal statistics are loaded.",

@@ -1,6 +1,5 @@
 """Every page through app.py with Streamlit's AppTest, on a database built from data/."""
 import json
-import re
 
 import pandas as pd
 import pytest
@@ -85,8 +84,8 @@ def test_methodology_page(app):
     at = app("methodology")
     text = " ".join(m.value for m in at.markdown)
     assert "Counts from 1 to 9 are suppressed (k = 10)" in text
-    assert "an interval less than 10 wide" in text  # the publication's protection width and narrowest interval
-    assert re.search(r"narrowest interval proved in this publication is (\d+|—) wide", text)
+    # the default (exact) protection proves no interval and the page says so, never claiming a width
+    assert "checked for exact recovery only" in text and "narrowest interval proved" not in text
     assert "does not say whether a cell is small or hidden to protect another" in text
     assert any("DEMO DATA" in w.value for w in at.warning)
     sources = at.dataframe[0].value

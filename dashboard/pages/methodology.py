@@ -30,8 +30,11 @@ if pub:
     st.markdown(t("method.suppression_text", lang, k=k, k_minus=k - 1, hidden=format_number(int(pub["cells_suppressed"]), lang),
                   cells=format_number(int(pub["cells"]), lang)))
     narrowest = pub.get("narrowest")
-    st.markdown(t("method.protection", lang, width=int(pub.get("width") or k),
-                  narrowest="—" if narrowest is None or pd.isna(narrowest) else format_number(int(narrowest), lang)))
+    if narrowest is None or pd.isna(narrowest):
+        st.markdown(t("method.no_interval", lang))
+    else:
+        st.markdown(t("method.protection", lang, width=int(pub.get("width") or k),
+                      narrowest=format_number(int(narrowest), lang)))
     st.markdown(t("method.one_mark", lang, k=k))
     if pub["is_demo"]:
         st.warning(t("method.demo_yes", lang), icon="⚠️")
