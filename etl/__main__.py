@@ -12,7 +12,7 @@ from .db import ensure_schema, has_data, make_engine
 from .errors import ConfigError, InputError, one_line
 from .jobs import JOBS, failed, run_jobs, run_load, summary
 from .lock import WarehouseBusy
-from .readers import sha256_of
+from .readers import check_file, sha256_of
 from .schema import load_run
 
 
@@ -107,9 +107,10 @@ def import_stats_files(engine, paths, k=None, width=None) -> list:
     reports = []
     for path in paths:
         path = Path(path)
-        if not path.is_file():
-            print(f"error: {path}: {'is a folder, not a statistics file' if path.is_dir() else 'file not found'}",
-                  file=sys.stderr)
+        try:
+            check_file(path)  # a folder, a pipe, a missing or unreadable file: one line, before anything
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
             reports.append(None)
             continue
         print(f"importing {path} ...", file=sys.stderr)
