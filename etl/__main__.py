@@ -7,13 +7,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import config, demo_stats, portal_stats, stats_policy, treaty_office
+from . import config, stats_policy, treaty_office
 from .db import ensure_schema, has_data, make_engine
 from .errors import ConfigError, InputError, one_line
 from .jobs import JOBS, failed, run_jobs, run_load, summary
 from .lock import WarehouseBusy
-from .readers import sha256_of
+from .readers import check_file, sha256_of
 from .schema import load_run
+
+
+def _portal_stats():
+    """The statistics import (numpy, polars, scipy), loaded only by the commands that use it."""
+    from . import portal_stats
+    return portal_stats
 
 
 def cmd_run(args) -> int:
@@ -101,14 +107,15 @@ def import_stats_files(engine, paths, k=None, width=None) -> list:
     reports = []
     for path in paths:
         path = Path(path)
-        if not path.is_file():
-            print(f"error: {path}: {'is a folder, not a statistics file' if path.is_dir() else 'file not found'}",
-                  file=sys.stderr)
+        try:
+            check_file(path)  # a folder, a pipe, a missing or unreadable file: one line, before anything
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
             reports.append(None)
             continue
         print(f"importing {path} ...", file=sys.stderr)
         report = run_load(engine, "portal-stats", [path],
-                          lambda conn, load_id, p=path: portal_stats.load_file(conn, load_id, p, k=k, width=width,
+                          lambda conn, load_id, p=path: _portal_stats().load_file(conn, load_id, p, k=k, width=width,
                                                                               progress=_progress),
                           sha256_of(path), retrieved=datetime.fromtimestamp(path.stat().st_mtime).date())
         print("", file=sys.stderr)
@@ -157,6 +164,7 @@ def cmd_demo(args) -> int:
     if not _ready(engine):
         return 1
     with engine.connect() as conn:
+        from . import demo_stats  # numpy and polars: loaded by the commands that need them
         info = demo_stats.generate(conn, args.seed, args.reports, Path(args.out))
     print(f"wrote {info['rows']:,} DEMO reports for {info['portals']} portals, {info['first_month']} to "
           f"{info['last_day']} (seed {info['seed']}) to {args.out}")

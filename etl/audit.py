@@ -18,7 +18,6 @@ import os
 import sqlite3
 from datetime import UTC, datetime
 
-import pandas as pd
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, create_engine, event, insert, select
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -67,11 +66,12 @@ def record_event(engine_or_conn: Engine | Connection, event_kind: str, *, audien
         engine_or_conn.execute(insert(audit_event), row)
 
 
-def recent_events(engine_or_conn: Engine | Connection, audience, limit: int = 200) -> pd.DataFrame:
+def recent_events(engine_or_conn: Engine | Connection, audience, limit: int = 200) -> "pd.DataFrame":
     """The latest events, newest first: for staff only (others get PermissionError). On PostgreSQL
     behind the web login, pass the connection of `etl.access.scoped_connection(engine, "staff")`."""
     if getattr(audience, "kind", None) != "staff":
         raise PermissionError("the audit trail is for staff")
+    import pandas as pd  # only the staff reader needs it: the ETL's command line starts without pandas
     cols = [audit_event.c[c] for c in ("at", "event", "subject", "audience", "scope", "what", "detail")]
     query = select(*cols).order_by(audit_event.c.id.desc()).limit(limit)
     if isinstance(engine_or_conn, Connection):

@@ -1,5 +1,6 @@
 """The job runner: each load is one transaction, recorded in load_run, skipped when nothing changed."""
 import hashlib
+import importlib
 import sys
 import time
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from typing import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import coe, config, countries, figures, portal_stats_demo, portals, rounds, treaties
+from . import config
 from .db import ensure_schema
 from .errors import InputError, one_line
 from .lock import WarehouseBusy, warehouse_lock
@@ -16,8 +17,14 @@ from .provenance import (LoadResult, code_fingerprint, describe_sources, finish_
                          save_state, start_run)
 from .readers import sha256_of, write_rejects
 
-JOBS = {"countries": countries, "coe_membership": coe, "treaties": treaties, "portals": portals,
-        "rounds": rounds, "figures": figures, "portal_stats_demo": portal_stats_demo}
+# Job name -> its module, imported when the job is planned: a command that runs one job (import-treaty needs
+# only countries) does not pay for the statistics' numpy, polars and scipy.
+JOBS = {"countries": "countries", "coe_membership": "coe", "treaties": "treaties", "portals": "portals",
+        "rounds": "rounds", "figures": "figures", "portal_stats_demo": "portal_stats_demo"}
+
+
+def job_module(name: str):
+    return importlib.import_module(f"etl.{JOBS[name]}")
 
 
 @dataclass
@@ -86,7 +93,7 @@ def failed(engine, job: str, paths, message: str, sha: str = "") -> RunReport:
 
 
 def job_paths(name: str, data_dir: Path) -> dict:
-    return {f: data_dir / f for f in JOBS[name].INPUTS}
+    return {f: data_dir / f for f in job_module(name).INPUTS}
 
 
 def job_checksum(name: str, data_dir: Path) -> str:
@@ -95,8 +102,8 @@ def job_checksum(name: str, data_dir: Path) -> str:
     h = hashlib.sha256(sha256_of(*job_paths(name, data_dir).values()).encode())
     if (data_dir / "sources.csv").is_file():
         h.update(sha256_of(data_dir / "sources.csv").encode())
-    h.update(code_fingerprint(JOBS[name]))
-    for upstream in JOBS[name].DEPENDS:
+    h.update(code_fingerprint(job_module(name)))
+    for upstream in job_module(name).DEPENDS:
         h.update(job_checksum(upstream, data_dir).encode())
     return h.hexdigest()
 
@@ -110,7 +117,7 @@ def plan(names: list[str] | None) -> list[str]:
     order: list[str] = []
 
     def visit(n):
-        for d in JOBS[n].DEPENDS:
+        for d in job_module(n).DEPENDS:
             visit(d)
         if n not in order:
             order.append(n)
@@ -147,7 +154,7 @@ def _run_jobs(engine, order, force, data_dir, out) -> list[RunReport]:
         if unchanged and not force:
             reports.append(RunReport(name, "skipped", message="inputs and code unchanged"))
             continue
-        module = JOBS[name]
+        module = job_module(name)
         report = run_load(engine, name, list(paths.values()),
                           lambda conn, load_id, m=module, p=paths: m.load(conn, load_id, p), sha, state_key=name)
         reports.append(report)
