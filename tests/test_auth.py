@@ -4,9 +4,6 @@ secrets.toml, driven by Debian's Chromium. Plus the claims -> audience mapping o
 import json
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -19,6 +16,8 @@ import pytest
 from dashboard.audience import Audience
 from dashboard.auth import audience_for_claims, load_mapping
 from etl.config import ROOT
+
+from .serving import chromium, free_port, streamlit_server
 
 CHROMIUM = "/usr/bin/chromium"
 APP = ROOT / "tests" / "fixtures" / "auth_app.py"
@@ -142,12 +141,6 @@ def value(text: str, key: str) -> str:
     return next(line.split("=", 1)[1].strip() for line in text.splitlines() if line.startswith(key + "="))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def provider():
     """The local OpenID Connect provider with one user per audience; clients must register."""
@@ -183,35 +176,15 @@ def served(provider, app_db, tmp_path_factory):
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n')
     env = {**os.environ, "DATABASE_URL": app_db, "PYTHONPATH": str(ROOT), "LANZAROTE_AUDIENCES": str(MAPPING),
            "LANZAROTE_VAR_DIR": str(tmp / "var")}
-    log = open(tmp / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets_file)],
-                            cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(160):
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + (tmp / "streamlit.log").read_text()[-2000:])
-    yield {"base": base, "cookie_secret": cookie_secret, "log": tmp / "streamlit.log"}
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with streamlit_server(APP, cwd=tmp, port=port, env=env, extra=("--secrets.files", str(secrets_file)),
+                          log=tmp / "streamlit.log", tries=160):
+        yield {"base": base, "cookie_secret": cookie_secret, "log": tmp / "streamlit.log"}
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
 
 
 def new_context(browser):

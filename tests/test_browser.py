@@ -4,10 +4,6 @@ page fits a phone's width, and no request leaves 127.0.0.1. Screenshots go to py
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from urllib.parse import urlparse
 
@@ -17,6 +13,8 @@ from etl.config import ROOT
 from etl.db import make_engine
 from etl.jobs import run_jobs
 
+from .serving import chromium, streamlit_server
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM) and not os.environ.get("CI"), reason="Debian package chromium not installed")
@@ -25,46 +23,20 @@ PAGES = [("overview", "?as_of=2016-06-01&zoom=world"), ("country", "country?coun
          ("methodology", "methodology")]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("served")
     url = f"sqlite:///{tmp / 'app.sqlite'}"
     env = {**os.environ, "DATABASE_URL": url, "LANZAROTE_VAR_DIR": str(tmp / "var")}
     run_jobs(make_engine(url))
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(ROOT / "app.py", cwd=ROOT, env=env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

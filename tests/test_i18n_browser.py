@@ -3,14 +3,11 @@ tests/fixtures/i18n_app.py: the locale travels in each chart's config (config.lo
 fetched from outside 127.0.0.1, and the browser's language decides when the URL does not."""
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from .serving import chromium, streamlit_server
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -19,43 +16,16 @@ pytestmark = pytest.mark.skipif(
 NNBSP = "\u202f"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", os.path.join(ROOT, "tests", "fixtures", "i18n_app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(os.path.join(ROOT, "tests", "fixtures", "i18n_app.py"), cwd=ROOT) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
 
 
 def open_page(browser, url, locale):
