@@ -368,7 +368,7 @@ TEXT = {
                             "Do not serve this to anyone else.",
         "auth.sign_in": "Sign in",
         "auth.sign_out": "Sign out",
-        "auth.signed_in_as": "Signed in as {who}: {audience} view",
+        "auth.signed_in_as": "Logged in as {who}: {audience} view",
         "auth.public_view": "Public view: network and regional figures only. Partners, funders and staff sign in "
                             "to see more.",
         "auth.session_expired": "Your sign-in has expired: sign in again.",
