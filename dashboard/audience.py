@@ -67,10 +67,6 @@ class Audience:
     def is_staff(self) -> bool:
         return self.kind == "staff"
 
-    def label(self) -> str:
-        extra = sorted(self.portals) if self.kind == "partner" else sorted(self.funders) if self.kind == "funder" else []
-        return self.kind + (f" ({', '.join(extra)})" if extra else "")
-
 
 PUBLIC = Audience("public")
 STAFF = Audience("staff")

@@ -14,8 +14,10 @@ Streamlit keeps the identity in a signed cookie (`_streamlit_user`, itsdangerous
 verify, or that is too old, or from another origin, is ignored and the visitor is not signed in.
 This module adds its own limit on how old a sign-in may be (the ID token's `iat`).
 
-Pages call `current_audience()`, `sign_in_controls()` and `local_staff_banner()`; sign-ins are
-written to the audit trail once per browser session (`note_sign_in`).
+app.py calls `sign_in_controls()` and `local_staff_banner()` on every page; the pages with
+statistics call `current_audience()` and hand it to the reading model; downloads and briefings are
+recorded with `record()` (dashboard/components.py); sign-ins are written to the audit trail once per
+browser session (`note_sign_in`). The text shown lives in dashboard/text.py (English and French).
 """
 from __future__ import annotations
 
