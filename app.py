@@ -1,9 +1,10 @@
 """Entry point: builds the navigation only; each page lives in dashboard/pages/.
 
 The reader's language comes from the URL (?lang=fr), else the browser; the switch sits in the sidebar of
-every page, with sign-in (dashboard/auth.py: the audience every page reads with) and, for the local single-user
-run, a banner saying that everything is visible. The app only reads: while the warehouse is missing or empty, every page shows the command that
-builds it instead of running (the web process never builds or changes the database)."""
+every page, with sign-in (dashboard/auth.py: who is reading decides what the pages show) and, for the
+local single-user run, a banner saying that everything is visible. The app only reads: while the
+warehouse is missing or empty, every page shows the command that builds it instead of running (the web
+process never builds or changes the database)."""
 import streamlit as st
 
 from dashboard import queries
