@@ -134,14 +134,15 @@ def walk(warehouse, monkeypatch):
     monkeypatch.setattr(st, "download_button", download)
     monkeypatch.setattr(briefings, "as_bytes", as_bytes)
 
-    def run(kind):
+    def run(kind, fresh_caches=True):
         seen.clear(), csvs.clear(), briefs.clear()
         groups = CLAIMS[kind]
         claims = {} if groups is None else {"sub": f"{kind}@example.org", "email": f"{kind}@example.org",
                                             "iat": int(time.time()), "groups": groups}
         monkeypatch.setattr(auth, "_user_claims", lambda: dict(claims))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+        if fresh_caches:
+            st.cache_data.clear()
+            st.cache_resource.clear()
 
         def page(name, **query):
             at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=180)
@@ -237,6 +238,13 @@ def test_each_audience_sees_only_its_scope(walk, warehouse, kind):
         assert {"sign_in", "briefing"} <= set(mine["event"]), set(mine["event"])
         assert set(mine["audience"]) == {"partner"} and set(mine["scope"]) == {"MAR"}
         assert any("country-MAR" in w for w in mine.loc[mine["event"] == "briefing", "what"])
+
+
+def test_caches_are_kept_per_audience(walk, warehouse):
+    """Staff opens every page first, then the public, in the same process: the public gets its own views."""
+    assert sentinels(walk("staff"), warehouse["codes"])
+    outputs = walk("public", fresh_caches=False)
+    assert not leaks(outputs, PUBLIC, warehouse)[:5] and not sentinels(outputs, warehouse["codes"])
 
 
 def test_on_postgresql_the_database_holds_the_line_without_python(warehouse, monkeypatch):
