@@ -391,6 +391,8 @@ TEXT = {
         "method.audit_none": "No event recorded yet.",
         "col.at": "When (UTC)", "col.audit_event": "Event", "col.subject": "Who", "col.audience": "Audience",
         "col.scope": "Scope", "col.what": "What",
+        "audit.sign_in": "sign-in", "audit.sign_out": "sign-out", "audit.download": "download",
+        "audit.briefing": "briefing prepared",
     },
 }
 

@@ -60,7 +60,7 @@ if audit is not None:   # staff only
     if audit.empty:
         st.write(t("method.audit_none", lang))
     else:
-        table(pd.DataFrame({t("col.at", lang): audit["at"].astype(str), t("col.audit_event", lang): audit["event"],
+        table(pd.DataFrame({t("col.at", lang): audit["at"].astype(str), t("col.audit_event", lang): [label("audit", e, lang) for e in audit["event"]],
                             t("col.subject", lang): audit["subject"].fillna("-"),
                             t("col.audience", lang): [t(f"audience.{a}", lang) for a in audit["audience"]],
                             t("col.scope", lang): audit["scope"].fillna(""), t("col.what", lang): audit["what"]}))
