@@ -157,7 +157,8 @@ def is_local_staff_view() -> bool:
 def _user_claims() -> dict:
     import streamlit as st
     try:
-        return st.user.to_dict() if st.user.is_logged_in else {}
+        claims = st.user.to_dict()
+        return claims if claims.get("is_logged_in") else {}
     except Exception:
         LOG.exception("reading st.user")
         return {}
