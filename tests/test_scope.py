@@ -1,8 +1,10 @@
 """Who sees what, end to end: for each audience (public, a partner with one portal, a funder, staff),
 signed in through dashboard.auth's claims -> audience mapping, every page is walked with AppTest,
 every CSV download and every briefing is captured, and nothing of a portal outside the audience's
-scope may appear in them. On SQLite and on PostgreSQL (there with the audience roles in place, so the
-statistics are read as the audience's role under row-level security).
+scope may appear in them. On SQLite and on PostgreSQL; there the app logs in as the web process
+would (a NOINHERIT login, a member of the four audience roles, no right of its own), so every read
+runs as the public role unless it is made in the audience's transaction (statistics: its role, under
+row-level security).
 
 How "nothing appears" is checked: every per-portal statistic in the warehouse is replaced by a
 sentinel that names its portal and measure (9,00P,PMM: portal P, measure M), and unpublished cells
@@ -21,6 +23,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from dashboard import reading
 from dashboard.audience import PUBLIC, STAFF, Audience, visible_portals
@@ -56,6 +59,11 @@ def warehouse(request, tmp_path_factory):
                 with engine.begin() as conn:
                     access.create_roles(conn)
             run_jobs(engine)
+            web_url = url
+            if request.param == "postgresql":   # the web process's login: NOINHERIT, a member of the four
+                with engine.begin() as conn:
+                    access.create_login(conn, f"{prefix}_web", list(access.KINDS))
+                web_url = make_url(url).set(username=f"{prefix}_web").render_as_string(hide_password=False)
             codes = sorted(reading.portals(engine)["portal_code"])
             with engine.begin() as conn:
                 for i, code in enumerate(codes):
@@ -63,11 +71,12 @@ def warehouse(request, tmp_path_factory):
                                        for j, m in enumerate(MEASURES))
                     conn.execute(text(f"UPDATE portal_stat SET {values} WHERE unit_kind = 'portal' AND unit_code = :c"),
                                  {"c": code})
-            yield {"url": url, "backend": request.param, "codes": codes, "prefix": prefix,
+            yield {"url": url, "web_url": web_url, "backend": request.param, "codes": codes, "prefix": prefix,
                    "portals": reading.portals(engine)}
             engine.dispose()
             if request.param == "postgresql":
                 with create_engine(make_url(url).set(query={})).begin() as conn:
+                    conn.execute(text(f'DROP ROLE IF EXISTS "{prefix}_web"'))
                     for kind in access.KINDS + ("audit_writer",):
                         conn.execute(text(f'DROP OWNED BY "{prefix}_{kind}"'))
                         conn.execute(text(f'DROP ROLE IF EXISTS "{prefix}_{kind}"'))
@@ -116,7 +125,8 @@ def walk(warehouse, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from dashboard import auth, briefings
-    monkeypatch.setenv("DATABASE_URL", warehouse["url"])
+    monkeypatch.setenv("DATABASE_URL", warehouse["web_url"])   # on PostgreSQL, the web login: no right of its own
+    monkeypatch.setenv("LANZAROTE_AUDIT_URL", warehouse["url"])
     monkeypatch.setenv("LANZAROTE_ROLE_PREFIX", warehouse["prefix"])
     monkeypatch.setenv("BRIEFING_NO_CHARTS", "1")
     monkeypatch.delenv("LANZAROTE_LOCAL_STAFF", raising=False)
@@ -256,7 +266,9 @@ def test_on_postgresql_the_database_holds_the_line_without_python(warehouse, mon
     from dashboard.model import scope
     monkeypatch.setenv("LANZAROTE_ROLE_PREFIX", warehouse["prefix"])
     monkeypatch.setattr(scope, "scope_filter", lambda audience, stats, portals: stats)
-    engine = read_side.read_only_engine(warehouse["url"])
+    engine = read_side.read_only_engine(warehouse["web_url"])
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        reading.portal_stats(engine, "portal", "year")   # a read that forgets its audience: the public's rights
     partner = scope.portal_stats(engine, AUDIENCES["partner"], "portal", "month")
     assert set(partner["unit_code"]) == {"MAR"} and len(partner) > 12
     assert scope.portal_stats(engine, PUBLIC, "portal", "year").empty

@@ -27,5 +27,7 @@ def audit_trail(engine, audience: Audience, limit: int = 200) -> pd.DataFrame | 
     """The latest sign-ins, downloads and briefings, newest first: for staff; None for anyone else."""
     if not audience.is_staff:
         return None
+    from etl.access import scoped_connection
     from etl.audit import recent_events   # it defines the table (etl.schema): loaded for staff only
-    return recent_events(engine, audience, limit)
+    with scoped_connection(engine, "staff") as conn:   # on PostgreSQL with roles: as the staff role
+        return recent_events(conn, audience, limit)
