@@ -27,6 +27,10 @@ Design (README, "Audiences and sign-in"):
   transaction's `lanzarote.portals` setting (comma-separated; unset = no row). Aggregates come
   from `v_public_stats`. A funder's portals are resolved by the web process from the portal list.
 - staff: everything listed, every row, and the audit trail.
+- The web process (dashboard/warehouse.py) calls `public_by_default` on its engine: where
+  `enforced`, every transaction starts as the public role, and the reading model takes the
+  audience's role for statistics (`scoped_connection`), so a read that names no audience gets the
+  public's rights only.
 - audit writer: INSERT on `audit_event` and USAGE on its sequence; no SELECT.
 
 The views are dropped and recreated by every schema set-up (etl/views.py), which drops their
