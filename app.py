@@ -1,11 +1,14 @@
 """Entry point: builds the navigation only; each page lives in dashboard/pages/.
 
 The reader's language comes from the URL (?lang=fr), else the browser; the switch sits in the sidebar of
-every page. The app only reads: while the warehouse is missing or empty, every page shows the command that
-builds it instead of running (the web process never builds or changes the database)."""
+every page, with sign-in (dashboard/auth.py: who is reading decides what the pages show) and, for the
+local single-user run, a banner saying that everything is visible. The app only reads: while the
+warehouse is missing or empty, every page shows the command that builds it instead of running (the web
+process never builds or changes the database)."""
 import streamlit as st
 
 from dashboard import queries
+from dashboard.auth import local_staff_banner, sign_in_controls
 from dashboard.i18n import language_switch, page_language
 from dashboard.text import t
 
@@ -24,6 +27,8 @@ pages = [
 ]
 page = st.navigation(pages)
 language_switch(lang, st.sidebar)
+sign_in_controls(st.sidebar, lang)
+local_staff_banner(lang)
 if not queries.built():
     st.info(t("data.empty", lang))
     st.stop()

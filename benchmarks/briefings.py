@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dashboard import briefings, warehouse
 from dashboard.briefing_charts import ChartRenderer, chromium
+from dashboard.audience import STAFF
 from dashboard.model import country
 
 
@@ -42,7 +43,7 @@ def main(argv=None) -> int:
         try:
             for code in codes:
                 d0 = time.perf_counter()
-                doc = briefings.document(country.profile(engine, code, today), args.lang, render)
+                doc = briefings.document(country.profile(engine, code, today, STAFF), args.lang, render)
                 briefings.write(doc, out, ("pdf", "docx"))
                 per_doc.append(time.perf_counter() - d0)
         finally:
@@ -55,7 +56,7 @@ def main(argv=None) -> int:
 
     clicks = []
     for code in ("TUN", "GBR", "MAR", "ALB", "UKR"):
-        view = country.profile(engine, code, today)          # the page has this object already
+        view = country.profile(engine, code, today, STAFF)          # the page has this object already
         c0 = time.perf_counter()
         files = briefings.as_bytes(briefings.build(view, args.lang))
         clicks.append(time.perf_counter() - c0)

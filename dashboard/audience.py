@@ -40,6 +40,13 @@ HIDDEN_SCOPE = "outside your access"
 HIDDEN_FEW = "fewer than 3 portals"
 HIDDEN_THRESHOLD = "below the public threshold"
 HIDDEN_COMPLEMENT = "hidden so that another hidden total cannot be worked out"
+# the reason as a code, for the value state a page, CSV or briefing writes in its language ("withheld_few")
+REASON_CODES = {HIDDEN_SCOPE: "scope", HIDDEN_FEW: "few", HIDDEN_THRESHOLD: "threshold", HIDDEN_COMPLEMENT: "complement"}
+
+
+def reason_code(reason: str) -> str:
+    """The code of a `hidden` reason; an unknown one (e.g. from the database's view) is 'scope'."""
+    return REASON_CODES.get(reason, "scope")
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,6 @@ class Audience:
     @property
     def is_staff(self) -> bool:
         return self.kind == "staff"
-
-    def label(self) -> str:
-        extra = sorted(self.portals) if self.kind == "partner" else sorted(self.funders) if self.kind == "funder" else []
-        return self.kind + (f" ({', '.join(extra)})" if extra else "")
 
 
 PUBLIC = Audience("public")

@@ -14,8 +14,10 @@ Streamlit keeps the identity in a signed cookie (`_streamlit_user`, itsdangerous
 verify, or that is too old, or from another origin, is ignored and the visitor is not signed in.
 This module adds its own limit on how old a sign-in may be (the ID token's `iat`).
 
-Pages call `current_audience()`, `sign_in_controls()` and `local_staff_banner()`; sign-ins are
-written to the audit trail once per browser session (`note_sign_in`).
+app.py calls `sign_in_controls()` and `local_staff_banner()` on every page; the pages with
+statistics call `current_audience()` and hand it to the reading model; downloads and briefings are
+recorded with `record()` (dashboard/components.py); sign-ins are written to the audit trail once per
+browser session (`note_sign_in`). The text shown lives in dashboard/text.py (English and French).
 """
 from __future__ import annotations
 
@@ -28,28 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audience import KINDS, PUBLIC, Audience
+from .text import t
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config" / "audiences.toml"
 RANK = {kind: i for i, kind in enumerate(("public", "partner", "funder", "staff"))}
 LOG = logging.getLogger(__name__)
-
-# User-facing text (to move into dashboard/text.py with the pages' rewrite; keys as there).
-TEXT = {
-    "auth.local_staff": "Local staff view: sign-in is not configured, so everything is visible. "
-                        "Do not serve this to anyone else.",
-    "auth.sign_in": "Sign in",
-    "auth.sign_out": "Sign out",
-    "auth.signed_in_as": "Signed in as {who}: {audience} view",
-    "auth.public_view": "Public view: network and regional figures only. Partners, funders and staff sign in "
-                        "to see more.",
-    "auth.session_expired": "Your sign-in has expired: sign in again.",
-}
-
-
-def t(key: str, **kwargs) -> str:
-    return TEXT[key].format(**kwargs)
-
 
 @dataclass(frozen=True)
 class GroupRule:
@@ -171,7 +157,8 @@ def is_local_staff_view() -> bool:
 def _user_claims() -> dict:
     import streamlit as st
     try:
-        return st.user.to_dict() if st.user.is_logged_in else {}
+        claims = st.user.to_dict()
+        return claims if claims.get("is_logged_in") else {}
     except Exception:
         LOG.exception("reading st.user")
         return {}
@@ -230,14 +217,21 @@ def audit_writer():
     return _audit_writer()
 
 
-def local_staff_banner() -> None:
+def local_staff_banner(lang: str = "en") -> None:
     """The banner of the local single-user run; nothing when sign-in is configured."""
     import streamlit as st
     if is_local_staff_view():
-        st.warning(t("auth.local_staff"), icon=":material/lock_open:")
+        st.warning(t("auth.local_staff", lang), icon=":material/lock_open:")
 
 
-def sign_in_controls(where=None) -> Audience:
+def audience_label(audience: Audience, lang: str = "en") -> str:
+    """'partner (MAR)' / 'partenaire (MAR)': the kind in the reader's language and its portals or funders."""
+    extra = sorted(audience.portals) if audience.kind == "partner" else \
+        sorted(audience.funders) if audience.kind == "funder" else []
+    return t(f"audience.{audience.kind}", lang) + (f" ({', '.join(extra)})" if extra else "")
+
+
+def sign_in_controls(where=None, lang: str = "en") -> Audience:
     """Sign-in / sign-out in the sidebar (or `where`), the audience shown, and the sign-in audited."""
     import streamlit as st
     box = where or st.sidebar
@@ -246,14 +240,14 @@ def sign_in_controls(where=None) -> Audience:
         return audience
     if _user_claims():
         if session_expired():
-            box.info(t("auth.session_expired"))
-        box.caption(t("auth.signed_in_as", who=audience.subject or "-", audience=audience.label()))
+            box.info(t("auth.session_expired", lang))
+        box.caption(t("auth.signed_in_as", lang, who=audience.subject or "-", audience=audience_label(audience, lang)))
         note_sign_in(audience)
-        if box.button(t("auth.sign_out"), key="_sign_out"):
+        if box.button(t("auth.sign_out", lang), key="_sign_out"):
             record("sign_out", audience, "oidc")
             st.logout()
     else:
-        box.caption(t("auth.public_view"))
-        if box.button(t("auth.sign_in"), key="_sign_in"):
+        box.caption(t("auth.public_view", lang))
+        if box.button(t("auth.sign_in", lang), key="_sign_in"):
             st.login()
     return audience

@@ -217,6 +217,8 @@ def _new(kind, lang, slug, subject, as_of, demo, loads) -> Document:
 
 
 def _state(state: str, t, k) -> str:
+    if state.startswith("withheld_"):   # not for the reader's audience (dashboard/audience.py)
+        return t(f"state.{state}")
     if state == SUPPRESSED_THRESHOLD:
         return t("briefing.state_threshold", k=k if k is not None else "k")
     return t({"suppressed": "briefing.state_suppressed", "suppressed_secondary": "briefing.state_secondary",
@@ -343,6 +345,8 @@ def country_document(v: CountryProfile, lang: str = "en", chart=None) -> Documen
                 [t("briefing.languages"), _clean(p.languages) or t("briefing.not_stated")],
                 [t("briefing.address"), "; ".join(address(u) for u in URL.findall(p.url or "")) or t("briefing.not_stated")]]
         doc.table([t("briefing.col_item"), t("briefing.col_detail")], rows)
+        if v.withheld:
+            doc.p(t("withheld.portal"))
         if v.stats is not None:
             doc.h2(t("briefing.stats"))
             rows = []
@@ -475,7 +479,9 @@ def funder_document(v: FunderView, lang: str = "en", chart=None) -> Document:
     doc.facts.append(t("briefing.fact_period", start=v.start, end=v.end))
 
     doc.h1(t("briefing.sec_headlines"))
-    if v.totals.empty:
+    if v.withheld:
+        doc.p(t("withheld.funder"))
+    elif v.totals.empty:
         doc.p(t("briefing.no_stats"))
     else:
         rows, prev = [], None
@@ -517,6 +523,8 @@ def funder_document(v: FunderView, lang: str = "en", chart=None) -> Document:
 
 
 def _funder_headlines(v: FunderView, t, lang) -> list:
+    if v.withheld:
+        return [t("withheld.funder")]
     if v.totals.empty:
         return [t("briefing.no_stats")]
     out = []

@@ -9,6 +9,9 @@ Chromium: no internet, geometry and plotly.js from this machine).
     python -m dashboard briefing --all-parties --out DIR
     python -m dashboard briefing --round R2 --out DIR
     python -m dashboard briefing --funder "Fund to End Violence Against Children" --from 2018 --to 2025 --out DIR
+
+The command line is run by staff on the server, with the database's own credentials: its briefings
+hold the staff view (every portal). The dashboard's briefings hold the reader's audience's view.
 """
 import argparse
 import os
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from . import briefing_docx, briefing_pdf, reading, warehouse
 from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium, shared_renderer
+from .audience import STAFF
 from .briefing_document import Document, document
 from .model import committee, country, funder
 
@@ -158,7 +162,7 @@ def main(argv=None) -> int:
             if args.funder not in known:
                 print(f"unknown funder {args.funder!r}; funders: {'; '.join(known)}", file=sys.stderr)
                 return 1
-            views = [funder.funder_view(engine, args.funder, args.start, args.end, args.as_of)]
+            views = [funder.funder_view(engine, args.funder, args.start, args.end, args.as_of, STAFF)]
         else:
             codes = party_codes(engine, args.as_of) if args.all_parties else [c.upper() for c in args.country]
             known = set(reading.countries(engine)["code"])
@@ -166,7 +170,7 @@ def main(argv=None) -> int:
             if bad:
                 print(f"unknown country code(s): {', '.join(bad)}", file=sys.stderr)
                 return 1
-            views = (country.profile(engine, c, args.as_of) for c in codes)
+            views = (country.profile(engine, c, args.as_of, STAFF) for c in codes)
         for view in views:
             doc = document(view, args.lang, render)
             if render is None and not args.no_charts:

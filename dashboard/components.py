@@ -46,8 +46,15 @@ def chart(fig, data: pd.DataFrame, key: str, alt: str, file_name: str, lang: str
     st.caption(alt)
     with st.expander(t("table.show", lang)):
         table(data)
-    st.download_button(t("download.csv", lang), safe_csv(data), file_name=file_name, mime="text/csv", key=f"{key}-csv")
+    st.download_button(t("download.csv", lang), safe_csv(data), file_name=file_name, mime="text/csv", key=f"{key}-csv",
+                       on_click=audited, args=("download", file_name))
     return event
+
+
+def audited(event_kind: str, what: str, detail: str | None = None) -> None:
+    """Write a download or briefing to the audit trail (who, what, when, audience); never stops the page."""
+    from .auth import current_audience, record
+    record(event_kind, current_audience(), what, detail)
 
 
 def said_instead(message: str) -> None:
@@ -75,6 +82,8 @@ def briefing_download(key: str, view, lang: str) -> None:
     key = f"brief-{key}-{lang}"
     if st.button(t("brief.download", lang), key=key):
         with st.spinner():
-            st.session_state[f"{key}-files"] = briefings.as_bytes(briefings.build(view, lang=lang))
+            st.session_state[f"{key}-files"] = files = briefings.as_bytes(briefings.build(view, lang=lang))
+        audited("briefing", ", ".join(files))
     for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
-        st.download_button(t("brief.ready", lang, kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}")
+        st.download_button(t("brief.ready", lang, kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}",
+                           on_click=audited, args=("download", name))

@@ -4,14 +4,18 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import Date, bindparam, text
+from sqlalchemy.engine import Connection
 
 from etl.views import status_on_query
 
 
-def _frame(engine, sql, params=None) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(sql if not isinstance(sql, str) else text(sql), params or {})
+def _frame(bind, sql, params=None) -> pd.DataFrame:
+    """A query's rows; `bind` is an engine, or a connection already opened (an audience's transaction)."""
+    if isinstance(bind, Connection):
+        result = bind.execute(sql if not isinstance(sql, str) else text(sql), params or {})
         return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+    with bind.connect() as conn:
+        return _frame(conn, sql, params)
 
 
 def _as_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
@@ -78,8 +82,13 @@ def round_parties(engine, round_code: str) -> pd.DataFrame:
                   {"r": round_code})
 
 
-def portal_stats(engine, unit_kind: str, period_kind: str, unit_code: str | None = None) -> pd.DataFrame:
-    sql = "SELECT * FROM v_portal_stats WHERE unit_kind = :k AND period_kind = :p"
+def portal_stats(engine, unit_kind: str, period_kind: str, unit_code: str | None = None,
+                 view: str = "v_portal_stats") -> pd.DataFrame:
+    """Published statistics of one unit kind and period; `view` "v_public_stats" is PostgreSQL's
+    aggregate-only view (etl/access.py), the one the public role may read."""
+    if view not in ("v_portal_stats", "v_public_stats"):
+        raise ValueError(f"not a statistics view: {view!r}")
+    sql = f"SELECT * FROM {view} WHERE unit_kind = :k AND period_kind = :p"
     params = {"k": unit_kind, "p": period_kind}
     if unit_code is not None:
         sql += " AND unit_code = :u"

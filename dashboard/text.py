@@ -363,6 +363,36 @@ TEXT = {
         "briefing.col_country": "Country or territory",
         "briefing.col_launch": "Launch",
         "briefing.multi_country": "several countries",
+        # Who sees what (dashboard/auth.py, dashboard/audience.py)
+        "auth.local_staff": "Local staff view: sign-in is not configured, so everything is visible. "
+                            "Do not serve this to anyone else.",
+        "auth.sign_in": "Sign in",
+        "auth.sign_out": "Sign out",
+        "auth.signed_in_as": "Logged in as {who}: {audience} view",
+        "auth.public_view": "Public view: network and regional figures only. Partners, funders and staff sign in "
+                            "to see more.",
+        "auth.session_expired": "Your sign-in has expired: sign in again.",
+        "audience.public": "public", "audience.partner": "partner", "audience.funder": "funder",
+        "audience.staff": "staff",
+        "state.withheld_scope": "hidden (outside your access)",
+        "state.withheld_few": "hidden (fewer than 3 portals)",
+        "state.withheld_threshold": "hidden (below the public threshold)",
+        "state.withheld_complement": "hidden (so that another hidden total cannot be worked out)",
+        "withheld.portal": "The statistics of this portal are shared with its partners, funders and staff only: "
+                           "they are hidden in this view.",
+        "withheld.funder": "The reports through these portals are shown to this funder and to staff only: they "
+                           "are hidden in this view.",
+        "withheld.monthly": "Monthly figures are for staff only; this view shows yearly network and regional "
+                            "figures.",
+        "withheld.note": "Figures marked hidden are not for this view (never zero): regional totals of fewer than "
+                         "3 portals, and totals from which a hidden one could be worked out, are not shown.",
+        "method.audit": "Audit trail (staff only)",
+        "method.audit_note": "Sign-ins, downloads and briefings, newest first.",
+        "method.audit_none": "No event recorded yet.",
+        "col.at": "When (UTC)", "col.audit_event": "Event", "col.subject": "Who", "col.audience": "Audience",
+        "col.scope": "Scope", "col.what": "What",
+        "audit.sign_in": "sign-in", "audit.sign_out": "sign-out", "audit.download": "download",
+        "audit.briefing": "briefing prepared",
     },
 }
 

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from etl.access import public_by_default
 from etl.config import database_url
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,12 @@ def read_only_url(url: str | None = None):
 
 
 def read_only_engine(url: str | None = None) -> Engine:
-    return create_engine(read_only_url(url), future=True)
+    """On PostgreSQL with the audience roles (etl/access.py), every transaction starts as the public
+    role; statistics are read in the audience's own transaction (dashboard/model/scope.py)."""
+    engine = create_engine(read_only_url(url), future=True)
+    if engine.dialect.name == "postgresql":
+        public_by_default(engine)
+    return engine
 
 
 def is_built(engine: Engine) -> bool:

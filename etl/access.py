@@ -27,6 +27,10 @@ Design (README, "Audiences and sign-in"):
   transaction's `lanzarote.portals` setting (comma-separated; unset = no row). Aggregates come
   from `v_public_stats`. A funder's portals are resolved by the web process from the portal list.
 - staff: everything listed, every row, and the audit trail.
+- The web process (dashboard/warehouse.py) calls `public_by_default` on its engine: where
+  `enforced`, every transaction starts as the public role, and the reading model takes the
+  audience's role for statistics (`scoped_connection`), so a read that names no audience gets the
+  public's rights only.
 - audit writer: INSERT on `audit_event` and USAGE on its sequence; no SELECT.
 
 The views are dropped and recreated by every schema set-up (etl/views.py), which drops their
@@ -56,7 +60,8 @@ PUBLIC_STATS_VIEW = "v_public_stats"                            # created here: 
 REFERENCE_TABLES = ["country", "country_alias", "treaty_office_code", "coe_membership", "treaty", "treaty_event",
                     "treaty_note", "portal", "monitoring_round", "round_party", "published_figure", "load_run",
                     "stat_publication"]
-REFERENCE_VIEWS = ["v_treaty_event", "v_treaty_dates", "v_treaty_status", "v_country", "v_portal"]
+REFERENCE_VIEWS = ["v_treaty_event", "v_treaty_dates", "v_treaty_status", "v_country", "v_portal", "v_load",
+                   "v_stat_publication"]   # v_load: statistics loads without file, hash or row counts
 STAFF_ONLY = ["stat_load", "job_state"]
 AUDIT_TABLE = "audit_event"
 
@@ -159,6 +164,21 @@ def roles_exist(conn, prefix: str | None = None) -> bool:
                              {"r": role("public", prefix)}).first())
 
 
+def enforced(conn, prefix: str | None = None) -> bool:
+    """Whether this transaction can read as an audience: PostgreSQL, the roles created, the login a
+    member of them (a superuser counts), and this schema's grants applied (its public view exists).
+    Anywhere else (SQLite, no roles) the reading model's scope_filter is the only guard."""
+    if conn.dialect.name != "postgresql":
+        return False
+    # the catalogue, not to_regclass: a login with no right of its own does not see the schema yet
+    return bool(conn.execute(text(
+        "SELECT pg_has_role(session_user, r.oid, 'MEMBER') AND EXISTS (SELECT 1 FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = :view AND n.nspname = ANY("
+        "string_to_array(replace(replace(current_setting('search_path'), '\"', ''), ' ', ''), ','))) "
+        "FROM pg_roles r WHERE r.rolname = :role"),
+        {"role": role("public", prefix), "view": PUBLIC_STATS_VIEW}).scalar())
+
+
 def create_roles(conn, prefix: str | None = None) -> None:
     """The NOLOGIN group roles (cluster-wide; created once)."""
     for kind in KINDS + ("audit_writer",):
@@ -241,13 +261,28 @@ def scoped(conn, kind: str, portals=(), prefix: str | None = None) -> None:
 
 @contextmanager
 def scoped_connection(engine, kind: str, portals=(), prefix: str | None = None):
-    """A transaction for one audience's reading: on PostgreSQL with the roles in place it runs as the
-    audience's role with its portals (`scoped`); elsewhere (SQLite, or roles not set up) it is a
-    plain transaction and the reading model's scope_filter is the only guard."""
+    """A transaction for one audience's reading: where `enforced`, it runs as the audience's role with
+    its portals (`scoped`); elsewhere (SQLite, or roles not set up) it is a plain transaction and the
+    reading model's scope_filter is the only guard."""
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql" and roles_exist(conn, prefix):
+        if enforced(conn, prefix):
             scoped(conn, kind, portals, prefix)
         yield conn
+
+
+def public_by_default(engine, prefix: str | None = None) -> None:
+    """Make every transaction of `engine` start as the public role where `enforced`: a read that does
+    not name its audience (scoped_connection) gets the public's rights, never more. The web process's
+    engine (dashboard/warehouse.py) has this; checked once per connection."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "begin")
+    def _public(conn):
+        info = conn.connection.info
+        if "lanzarote_enforced" not in info:
+            info["lanzarote_enforced"] = enforced(conn, prefix)
+        if info["lanzarote_enforced"]:
+            scoped(conn, "public", (), prefix)
 
 
 def main(argv=None) -> int:

@@ -107,10 +107,12 @@ def app_db(tmp_path_factory):
 
 @pytest.fixture
 def open_page(app_db, monkeypatch):
-    """open_page(name, **query) -> AppTest run of that page through app.py, with fresh caches."""
+    """open_page(name, **query) -> AppTest run of that page through app.py, with fresh caches, in the local
+    staff view (no sign-in configured; what `make run` shows): tests/test_scope.py walks the other audiences."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("DATABASE_URL", app_db)
+    monkeypatch.setenv("LANZAROTE_LOCAL_STAFF", "1")
     st.cache_data.clear()
     st.cache_resource.clear()
 

@@ -11,7 +11,8 @@ contract, etl/views.py) -> reading side (dashboard/) -> page, CSV, briefing. So:
   periods, the views' SQL, the statistics' vocabulary); never etl.jobs, etl.db (schema creation,
   inserts), etl.schema (tables: the reading side reads views) or any job/loader module;
 - pages never import sqlalchemy (SQL lives in dashboard/reading.py, cached by dashboard/queries.py);
-- app.py only builds the navigation (and shows the build command while the warehouse is empty).
+- app.py only builds the navigation (with the sign-in controls, and shows the build command while the
+  warehouse is empty).
 """
 import ast
 import subprocess
@@ -24,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ETL_MODULES = {p.stem for p in (ROOT / "etl").glob("*.py")} - {"__init__", "__main__"}
 # etl.audit is the one writer the web side may use: it can only INSERT into audit_event (its own narrowly
 # privileged connection; see etl/audit.py), never load or change the warehouse.
-READ_HELPERS = {"etl", "etl.config", "etl.dates", "etl.views", "etl.stats_format", "etl.audit"}
+# etl.access: the web side reads statistics in an audience's transaction (its role and portals, set for that
+# transaction only; scoped_connection); it never runs the module's grant or login commands.
+READ_HELPERS = {"etl", "etl.config", "etl.dates", "etl.views", "etl.stats_format", "etl.audit", "etl.access"}
 IMPORT_CALLS = {"import_module", "__import__", "run_module", "find_spec", "spec_from_file_location"}
 WEB = [ROOT / "app.py", *sorted((ROOT / "dashboard").rglob("*.py"))]
 
@@ -113,4 +116,5 @@ def test_app_only_builds_navigation():
     source = (ROOT / "app.py").read_text(encoding="utf-8")
     assert "st.navigation" in source
     modules = {m for m in imports(ROOT / "app.py") if not m.startswith("dashboard.pages.")}  # the page files
-    assert modules <= {"streamlit", "dashboard", "dashboard.queries", "dashboard.text", "dashboard.i18n"}, modules
+    assert modules <= {"streamlit", "dashboard", "dashboard.queries", "dashboard.text", "dashboard.i18n",
+                       "dashboard.auth"}, modules

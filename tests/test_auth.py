@@ -7,6 +7,7 @@ import secrets
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -156,10 +157,10 @@ def provider():
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def served(provider, app_db, tmp_path_factory):
-    """streamlit run of the fixture app with sign-in configured against the local provider."""
-    tmp = tmp_path_factory.mktemp("auth")
+@contextmanager
+def serve_with_sign_in(provider, app_db, tmp, script, cwd):
+    """streamlit run of `script` with sign-in configured against the local provider (a client registered
+    for its port), from `cwd` (the project root: its .streamlit/config.toml applies)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     req = urllib.request.Request(f"{provider}/oauth2/clients", method="POST", headers={"Content-Type": "application/json"},
@@ -176,9 +177,26 @@ def served(provider, app_db, tmp_path_factory):
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n')
     env = {**os.environ, "DATABASE_URL": app_db, "PYTHONPATH": str(ROOT), "LANZAROTE_AUDIENCES": str(MAPPING),
            "LANZAROTE_VAR_DIR": str(tmp / "var")}
-    with streamlit_server(APP, cwd=tmp, port=port, env=env, extra=("--secrets.files", str(secrets_file)),
+    env.pop("LANZAROTE_LOCAL_STAFF", None)
+    with streamlit_server(script, cwd=cwd, port=port, env=env, extra=("--secrets.files", str(secrets_file)),
                           log=tmp / "streamlit.log", tries=160):
         yield {"base": base, "cookie_secret": cookie_secret, "log": tmp / "streamlit.log"}
+
+
+@pytest.fixture(scope="module")
+def served(provider, app_db, tmp_path_factory):
+    """The fixture app, signed in against the local provider."""
+    tmp = tmp_path_factory.mktemp("auth")
+    with serve_with_sign_in(provider, app_db, tmp, APP, tmp) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served_app(provider, app_db, tmp_path_factory):
+    """The dashboard itself (app.py, the project's Streamlit settings), signed in against the local provider."""
+    tmp = tmp_path_factory.mktemp("auth_app")
+    with serve_with_sign_in(provider, app_db, tmp, ROOT / "app.py", ROOT) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -263,7 +281,7 @@ def test_partner_signs_in_and_sees_its_portal_only(served, browser):
     assert "AUDIENCE=partner" in text, text
     assert "SUBJECT=partner@example.org" in text
     assert value(text, "PORTAL_ROWS") == "MAR"       # its portal's rows, and no other portal's
-    assert "Signed in as partner@example.org: partner (MAR) view" in text
+    assert "Logged in as partner@example.org: partner (MAR) view" in text
     # the CSV holds its portal's rows and aggregates, nothing of another portal; the download is audited
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").click()
@@ -352,3 +370,57 @@ def test_sign_ins_are_in_the_audit_trail(served, browser, app_db):
     assert "partner@example.org" in set(events.loc[events["event"] == "sign_out", "subject"])
     downloads = events[(events["event"] == "download") & (events["subject"] == "partner@example.org")]
     assert list(downloads["what"]) == ["scope.csv"] and downloads.iloc[0]["scope"] == "MAR"
+
+
+# --- the dashboard itself ---------------------------------------------------------------------------
+
+TRACEBACK = ["Traceback", 'File "/', '.py", line', "Exception", "Error:"]
+WITHHELD = "shared with its partners, funders and staff only"
+
+
+def dashboard_text(page, url) -> str:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60000)
+    page.wait_for_timeout(500)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60000)
+    return page.inner_text("body")
+
+
+@browser_needed
+def test_the_dashboard_public_then_signed_in_as_a_partner(served_app, browser):
+    """Not signed in: the public view of the country profiles (no portal's statistics, said hidden).
+    Signed in as MAR's partner: MAR's statistics, and ZMB's still hidden. No traceback anywhere."""
+    base = served_app["base"]
+    context = new_context(browser)
+    page = context.new_page()
+    public = dashboard_text(page, f"{base}/country?countries=MAR,ZMB")
+    assert "Sign in" in public and "Local staff view" not in public
+    assert public.count(WITHHELD) == 2 and "Reports received and actioned per year" not in public
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("button[value='partner@example.org']", timeout=30000)
+    page.click("button[value='partner@example.org']")
+    page.wait_for_url(f"{base}/**", timeout=30000)
+    page.wait_for_selector("text=Sign out", timeout=60000)
+    partner = dashboard_text(page, f"{base}/country?countries=MAR,ZMB")
+    assert "Logged in as partner@example.org: partner (MAR) view" in partner
+    assert partner.count(WITHHELD) == 1 and "Reports received and actioned per year" in partner
+    network = dashboard_text(page, f"{base}/network?grain=month")
+    assert "Monthly figures are for staff only" in network
+    for text in (public, partner, network):
+        assert not [m for m in TRACEBACK if m in text], text[:2000]
+    context.close()
+
+
+@browser_needed
+def test_a_failed_sign_in_shows_no_traceback(served_app, browser):
+    """The provider's answer forged (an unknown code and state): refused, the public view, no error details."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(f"{served_app['base']}/oauth2callback?code=forged&state=forged")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    assert not [m for m in TRACEBACK if m in text], text[:2000]
+    after = dashboard_text(page, served_app["base"] + "/")
+    assert "Sign in" in after and not [m for m in TRACEBACK if m in after]
+    context.close()

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import __main__ as cli
 from dashboard import briefings
+from dashboard.audience import STAFF
 from etl import __main__ as etl_cli
 from etl.config import ROOT
 
@@ -53,7 +54,7 @@ def test_without_chromium_briefings_say_charts_are_missing(app_db, tmp_path, mon
     from datetime import date
 
     from dashboard.model import country
-    doc = briefings.build(country.profile(briefings.warehouse.read_only_engine(app_db), "GBR", date.today()))
+    doc = briefings.build(country.profile(briefings.warehouse.read_only_engine(app_db), "GBR", date.today(), STAFF))
     assert ("note", briefings.NO_CHROMIUM) in doc.blocks
     assert not [b for b in doc.blocks if b[0] == "image"]
 

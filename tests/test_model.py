@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
+from dashboard.audience import STAFF
 from dashboard.model import cells
 from dashboard.model.committee import committee
 from dashboard.model.country import profile
@@ -88,7 +89,7 @@ def test_overview_states_known_on_the_date(warehouse, as_of, code, status, categ
     ("XAC", TODAY, "not_signed", False, True, date(2016, 6, 1)),
 ])
 def test_country_profile(warehouse, code, as_of, status, is_party, has_portal, launch):
-    v = profile(warehouse, code, as_of)
+    v = profile(warehouse, code, as_of, STAFF)
     assert (v.status, v.is_party, v.portal is not None) == (status, is_party, has_portal)
     if launch:
         assert v.portal.launch_to == launch and v.portal.source and v.portal.confidence in ("high", "medium", "low")
@@ -97,18 +98,18 @@ def test_country_profile(warehouse, code, as_of, status, is_party, has_portal, l
 
 
 def test_morocco_caveat_and_launch_conflict(warehouse):
-    v = profile(warehouse, "MAR", TODAY)
+    v = profile(warehouse, "MAR", TODAY, STAFF)
     assert not v.has_events
     assert v.notes["note"].str.contains("invite accession").any()
     assert "9 Feb 2021" in v.portal.notes and "11 Feb 2021" in v.portal.notes
     assert v.portal.funders == ["Global Partnership / Fund to End Violence Against Children"]
-    tunisia = profile(warehouse, "TUN", TODAY).portal
+    tunisia = profile(warehouse, "TUN", TODAY, STAFF).portal
     assert tunisia.languages is None and tunisia.partners      # not given: None, never 'nan'
 
 
 
 def test_portal_statistics_carry_a_state_per_value(warehouse):
-    v = profile(warehouse, "UKR", TODAY)
+    v = profile(warehouse, "UKR", TODAY, STAFF)
     stats = v.stats
     assert v.k == 10 and v.is_demo
     for m in ("received", "actioned", "severity_a", "share_actioned", "share_self"):
@@ -120,7 +121,7 @@ def test_portal_statistics_carry_a_state_per_value(warehouse):
 
 
 def test_network_view(warehouse):
-    v = network(warehouse, TODAY, "year")
+    v = network(warehouse, TODAY, "year", STAFF)
     assert v.launches_region["portals"].sum() == 47 and v.launches_funder["portals"].sum() == 47
     assert NOT_STATED in set(v.launches_funder["funder"])
     assert v.totals is not None and v.is_demo
@@ -152,7 +153,7 @@ def test_committee_changes_and_advocacy(warehouse):
 
 
 def test_funder_view(warehouse):
-    v = funder_view(warehouse, "Fund to End Violence Against Children", 2013, TODAY.year, TODAY)
+    v = funder_view(warehouse, "Fund to End Violence Against Children", 2013, TODAY.year, TODAY, STAFF)
     assert len(v.portals) > 5 and "ZMB" in set(v.portals["country_code"])
     assert v.launches["count"].iloc[-1] == v.portals["launch_to"].notna().sum()
     assert list(v.totals.dtypes.unique()) == ["int64"]

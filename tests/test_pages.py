@@ -175,12 +175,13 @@ def test_stacked_severity_bars_draw_hidden_parts(page):
 
 
 def test_an_all_suppressed_series_is_said_not_drawn(page, app_db):
+    from dashboard.audience import STAFF
     from dashboard.model.cells import all_hidden
     from dashboard.model.country import profile
     from etl.db import make_engine
     engine = make_engine(app_db)
-    codes = [c for c in ("MAR", "TUN", "UKR", "NPL", "ZMB") if profile(engine, c, date.today()).stats is not None]
-    hidden = [c for c in codes if all_hidden(profile(engine, c, date.today()).stats, "share_self")]
+    codes = [c for c in ("MAR", "TUN", "UKR", "NPL", "ZMB") if profile(engine, c, date.today(), STAFF).stats is not None]
+    hidden = [c for c in codes if all_hidden(profile(engine, c, date.today(), STAFF).stats, "share_self")]
     assert hidden, "fixture: some portal has every self-generated share suppressed"
     at = page("country", countries=hidden[0])
     assert any("Self-generated share (%): no year has a published value" in i.value for i in at.info)

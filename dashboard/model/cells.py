@@ -3,8 +3,13 @@
 The warehouse publishes a hidden count as NULL with `<measure>_suppressed` set. Today's ETL writes 1
 for every hidden cell and does not record why; `suppression_state` is the one place that reads the
 flag, so when the ETL writes 2 (below the threshold k) and 3 (hidden to protect another cell) the
-reasons reach every page, download and briefing without another change."""
+reasons reach every page, download and briefing without another change.
+
+A value the reader's audience may not see (dashboard/audience.py: a row with a `hidden` reason) is
+WITHHELD, with its reason in the state ("withheld_few"): said to be hidden, never zero."""
 import pandas as pd
+
+from ..audience import REASON_CODES, reason_code
 
 VALUE = "value"
 SUPPRESSED = "suppressed"                       # hidden; the warehouse does not say why
@@ -12,8 +17,9 @@ SUPPRESSED_THRESHOLD = "suppressed_threshold"   # a small count (1 to k-1)
 SUPPRESSED_SECONDARY = "suppressed_secondary"   # hidden to protect another cell
 UNKNOWN = "unknown"
 NOT_APPLICABLE = "not_applicable"
-STATES = (VALUE, SUPPRESSED, SUPPRESSED_THRESHOLD, SUPPRESSED_SECONDARY, UNKNOWN, NOT_APPLICABLE)
-HIDDEN = (SUPPRESSED, SUPPRESSED_THRESHOLD, SUPPRESSED_SECONDARY)
+WITHHELD = tuple(f"withheld_{code}" for code in dict.fromkeys(REASON_CODES.values()))
+STATES = (VALUE, SUPPRESSED, SUPPRESSED_THRESHOLD, SUPPRESSED_SECONDARY, UNKNOWN, NOT_APPLICABLE) + WITHHELD
+HIDDEN = (SUPPRESSED, SUPPRESSED_THRESHOLD, SUPPRESSED_SECONDARY) + WITHHELD
 
 _FLAGS = {0: VALUE, 1: SUPPRESSED, 2: SUPPRESSED_THRESHOLD, 3: SUPPRESSED_SECONDARY}
 
@@ -31,8 +37,10 @@ def suppression_state(flag, value=None) -> str:
 def with_states(stats: pd.DataFrame, measures) -> pd.DataFrame:
     """period_start plus, per measure, its integer value (missing when not a value) and `<m>_state`."""
     out = pd.DataFrame({"period_start": pd.to_datetime(stats["period_start"]).to_numpy()})
+    hidden = stats["hidden"] if "hidden" in stats.columns else [None] * len(stats)
     for m in measures:
-        states = [suppression_state(f, v) for f, v in zip(stats[f"{m}_suppressed"], stats[m])]
+        states = [f"withheld_{reason_code(h)}" if isinstance(h, str) else suppression_state(f, v)
+                  for f, v, h in zip(stats[f"{m}_suppressed"], stats[m], hidden)]
         values = [int(v) if s == VALUE else None for v, s in zip(stats[m], states)]
         out[m] = pd.array(values, dtype="Int64")
         out[f"{m}_state"] = states

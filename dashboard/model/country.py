@@ -1,11 +1,14 @@
 """One country or territory on a date: CoE membership, treaty status and events known by then, caveats,
-monitoring rounds, its portal and the portal's yearly statistics with the state of every value."""
+monitoring rounds, its portal and the portal's yearly statistics with the state of every value, as far
+as the reader's audience may see them (the portal itself is public; its statistics are not)."""
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from .. import reading
+from ..audience import Audience, can_see_portal
+from . import scope
 from .cells import share, stack_parts, with_states
 from .periods import known_by
 
@@ -49,6 +52,7 @@ class CountryProfile:
     rounds: pd.DataFrame   # round_code, covered, reply_submitted, recommendations, compliance_status, source
     portal: Portal | None
     stats: pd.DataFrame | None   # yearly: period_start, per measure value + state, shares with state
+    withheld: bool         # the portal's statistics are not for this audience (stats is then None)
     severity: pd.DataFrame | None  # actioned by severity as stacked: period_start, part, value, state
     k: int | None
     is_demo: bool
@@ -80,7 +84,7 @@ def notes_for(engine, code: str, name: str) -> pd.DataFrame:
     return pd.concat([own, about], ignore_index=True)
 
 
-def profile(engine, code: str, as_of: date) -> CountryProfile:
+def profile(engine, code: str, as_of: date, audience: Audience) -> CountryProfile:
     places = reading.countries(engine).set_index("code")
     place = places.loc[code]
     status = reading.treaty_status(engine, as_of)
@@ -93,16 +97,17 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
 
     portals = reading.portals(engine)
     ours = portals[portals["country_code"] == code]
-    portal, stats, severity, k, is_demo = None, None, None, None, False
+    portal, stats, severity, k, is_demo, withheld = None, None, None, None, False, False
     if len(ours) and ours.iloc[0]["launch_to"] is not None and ours.iloc[0]["launch_to"] <= as_of:
         p = ours.iloc[0]
         portal = Portal(p["portal_code"], p["portal_name"], _date(p["launch_from"]), _date(p["launch_to"]),
                         p["launch_precision"], _text(p["partners"]), funder_names(p["funders"]),
                         _text(p["languages"]), _text(p["url"]), p["source"], p["confidence"],
                         _date(p["retrieved_at"]), _text(p["notes"]))
-        raw = reading.portal_stats(engine, "portal", "year", portal.portal_code)
-        raw = raw[raw["period_start"].dt.date <= as_of]
-        if len(raw):
+        withheld = not can_see_portal(audience, portal.portal_code, portals)
+        raw = None if withheld else scope.portal_stats(engine, audience, "portal", "year", portal.portal_code)
+        raw = None if raw is None else raw[raw["period_start"].dt.date <= as_of]
+        if raw is not None and len(raw):
             stats = with_states(raw, STAT_MEASURES)
             share(stats, "actioned", "received", "share_actioned")
             share(stats, "self_generated_yes", "actioned", "share_self")
@@ -118,7 +123,7 @@ def profile(engine, code: str, as_of: date) -> CountryProfile:
         coe_left=_date(place["coe_left_date"]), status=row.get("status", "not_signed"),
         is_party=row.get("status") == "in_force", has_events=bool(row),
         status_certain=bool(row.get("status_certain", 1)), dates=row, events=events,
-        notes=notes_for(engine, code, place["name_en"]), rounds=rounds, portal=portal, stats=stats,
+        notes=notes_for(engine, code, place["name_en"]), rounds=rounds, portal=portal, stats=stats, withheld=withheld,
         severity=severity, k=k,
         is_demo=is_demo,
         treaties_retrieved=str(by_job.loc["treaties", "retrieved_at"]) if "treaties" in by_job.index else None,

@@ -1,5 +1,7 @@
 """The portal network: launches per year by region and by funder, network trends with the state of every
-value, and the IWF and INHOPE published figures (one series per publisher and metric, in year order)."""
+value, and the IWF and INHOPE published figures (one series per publisher and metric, in year order).
+Outside staff the statistics are yearly network and regional figures, those an audience may not see
+marked withheld (dashboard/audience.py); monthly figures are for staff only."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +11,8 @@ from etl.stats_format import region_group
 from etl.stats_format import BREAKDOWNS
 
 from .. import reading
+from ..audience import PUBLIC_GRAIN, Audience
+from . import scope
 from .cells import stack_parts, with_states
 from .funder import funder_group
 
@@ -30,9 +34,10 @@ class Network:
     figures: pd.DataFrame          # publisher, metric, unit, year, value, source, notes: sorted by series and year
     k: int | None
     is_demo: bool
+    withheld: bool                 # statistics at this grain are not for this audience (totals is then None)
 
 
-def network(engine, as_of: date, grain: str) -> Network:
+def network(engine, as_of: date, grain: str, audience: Audience) -> Network:
     portals = reading.portals(engine)
     launched = portals[portals["launch_to"].notna() & (portals["launch_to"] <= as_of)].assign(
         year=lambda d: pd.to_datetime(d["launch_to"]).dt.year.astype("int64"),
@@ -43,11 +48,12 @@ def network(engine, as_of: date, grain: str) -> Network:
 
     totals = regions = outcomes = hosting = None
     k, is_demo = None, False
-    raw = reading.portal_stats(engine, "network", grain)
-    raw = raw[raw["period_start"].dt.date <= as_of]
-    if len(raw):
+    withheld = grain != PUBLIC_GRAIN and not audience.is_staff
+    raw = None if withheld else scope.portal_stats(engine, audience, "network", grain)
+    raw = None if raw is None else raw[raw["period_start"].dt.date <= as_of]
+    if raw is not None and len(raw):
         totals = with_states(raw, ["received", "actioned"] + OUTCOMES + HOSTS)
-        reg = reading.portal_stats(engine, "region", grain)
+        reg = scope.portal_stats(engine, audience, "region", grain)
         reg = reg[reg["period_start"].dt.date <= as_of]
         regions = with_states(reg, ["received"]).assign(region=reg["unit_code"].to_numpy())
         outcomes = stack_parts(totals, "received", OUTCOMES)
@@ -61,4 +67,4 @@ def network(engine, as_of: date, grain: str) -> Network:
                                  index=figures.index, dtype=object)   # counts as integers, shares as published
     names = sorted({region_group(r) for r in portals["region"]})
     return Network(as_of, grain, names, by_region, by_funder, totals, regions, outcomes, hosting,
-                   figures.reset_index(drop=True), k, is_demo)
+                   figures.reset_index(drop=True), k, is_demo, withheld)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard.auth import current_audience
 from dashboard.components import briefing_download, chart, demo_banner, said_instead, table, url_value
 from dashboard.formatting import event_date, file_name, period, portal_launch, state_label, state_labels
 from dashboard.i18n import country_name, format_date, page_language, sort_key
@@ -34,7 +35,8 @@ if as_of != today:
     st.query_params["as_of"] = as_of.isoformat()
 if not chosen:
     st.stop()
-views = [queries.profile(code, as_of) for code in chosen]
+audience = current_audience()
+views = [queries.profile(code, as_of, audience) for code in chosen]
 
 
 def written(day) -> str:
@@ -127,6 +129,9 @@ received_range, severity_range = top(["received", "actioned"]), top(["actioned"]
 
 def statistics(v):
     st.markdown(f"**{t('country.stats', lang)}**")
+    if v.withheld:
+        st.info(t("withheld.portal", lang))
+        return
     if v.stats is None:
         st.write(t("country.no_stats", lang) if v.portal is not None else "")
         return

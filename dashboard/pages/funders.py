@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard.auth import current_audience
 from dashboard.components import briefing_download, chart, demo_banner, table, url_value
 from dashboard.formatting import file_name
 from dashboard.i18n import format_number, page_language, sort_names
@@ -26,7 +27,7 @@ last = url_value(parse_year("to", st.query_params.get("to"), today.year, first, 
 funder = st.selectbox(t("funder.pick", lang), funders, index=funders.index(funder))
 first, last = st.slider(t("funder.period", lang), FIRST_YEAR, today.year, (first, last))
 st.query_params.update({"funder": funder, "from": str(first), "to": str(last)})
-view = queries.funder_view(funder, first, last, today)
+view = queries.funder_view(funder, first, last, today, current_audience())
 yearly = view.totals.set_index("year")
 
 c1, c2, c3, c4 = st.columns(4)
@@ -53,7 +54,9 @@ st.markdown(f"**{t('funder.coverage', lang)}**")
 st.write(", ".join(sort_names(funded[t("col.country", lang)], lang)) + ". " + (", ".join(view.languages) or t("unknown", lang)) + ".")
 
 st.subheader(t("funder.reports", lang))
-if view.totals.empty:
+if view.withheld:
+    st.info(t("withheld.funder", lang))
+elif view.totals.empty:
     st.info(t("country.no_stats", lang))
 else:
     demo_banner(view.is_demo, lang)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.auth import current_audience
 from dashboard.components import table
 from dashboard.i18n import country_name, format_number, page_language
 from dashboard.tables import loads_table
@@ -51,3 +52,15 @@ table(pd.DataFrame({t("col.country", lang): [country_name(c, lang) if isinstance
                     t("col.note", lang): caveats["note"],
                     t("col.kind", lang): [label("note", k, lang) for k in caveats["kind"]],
                     t("col.source", lang): caveats["source"]}))
+
+audit = queries.audit_trail(current_audience())
+if audit is not None:   # staff only
+    st.subheader(t("method.audit", lang))
+    st.caption(t("method.audit_note", lang))
+    if audit.empty:
+        st.write(t("method.audit_none", lang))
+    else:
+        table(pd.DataFrame({t("col.at", lang): audit["at"].astype(str), t("col.audit_event", lang): [label("audit", e, lang) for e in audit["event"]],
+                            t("col.subject", lang): audit["subject"].fillna("-"),
+                            t("col.audience", lang): [t(f"audience.{a}", lang) for a in audit["audience"]],
+                            t("col.scope", lang): audit["scope"].fillna(""), t("col.what", lang): audit["what"]}))

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
+from dashboard.auth import current_audience
 from dashboard.components import chart, demo_banner, table, url_value
 from dashboard.formatting import file_name, state_labels
 from dashboard.i18n import page_language
@@ -18,9 +19,10 @@ lang = page_language()
 st.header(t("network.heading", lang))
 st.caption(t("network.no_league", lang))
 today = date.today()
-grains = ["year", "month"]
+audience = current_audience()
+grains = ["year", "month"] if audience.is_staff else ["year"]   # monthly figures are for staff only
 grain = url_value(parse_choice("grain", st.query_params.get("grain"), grains, "year"), lang)
-view = queries.network(today, grain)
+view = queries.network(today, grain, audience)
 
 def regional(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its region groups named in the reader's language."""
@@ -45,13 +47,17 @@ st.subheader(t("network.trends", lang))
 grain = st.radio(t("network.grain", lang), grains, index=grains.index(grain), format_func=lambda g: t(f"grain.{g}", lang),
                  horizontal=True)
 st.query_params["grain"] = grain
+if not audience.is_staff:
+    st.caption(t("withheld.monthly", lang))
 if grain != view.grain:
-    view = queries.network(today, grain)
+    view = queries.network(today, grain, audience)
 period_col = "col.year" if grain == "year" else "col.period"
 if view.totals is None:
     st.info(t("method.no_stats", lang))
 else:
     demo_banner(view.is_demo, lang)
+    if not audience.is_staff:
+        st.caption(t("withheld.note", lang))
     labels = state_labels(lang, view.k)
     counts = {"received": t("measure.received", lang), "actioned": t("measure.actioned", lang)}
     chart(charts.trend(view.totals, counts, t("network.received", lang), labels),
