@@ -26,7 +26,8 @@ Design (README, "Audiences and sign-in"):
   owner). The policy lets through only `unit_kind = 'portal'` rows whose code is in the
   transaction's `lanzarote.portals` setting (comma-separated; unset = no row). Aggregates come
   from `v_public_stats`. A funder's portals are resolved by the web process from the portal list.
-- staff: everything listed, every row, and the audit trail.
+- staff: everything listed, every row, `load_run` (statistics files' names and row counts: everyone
+  else reads loads through `v_load`, which leaves them out), and the audit trail.
 - The web process (dashboard/warehouse.py) calls `public_by_default` on its engine: where
   `enforced`, every transaction starts as the public role, and the reading model takes the
   audience's role for statistics (`scoped_connection`), so a read that names no audience gets the
@@ -58,11 +59,11 @@ STATS_TABLE = "portal_stat"                                     # per-portal row
 PORTAL_VIEWS = ["v_portal_stats", "v_portal_stats_monthly"]     # made security-invoker
 PUBLIC_STATS_VIEW = "v_public_stats"                            # created here: aggregates only
 REFERENCE_TABLES = ["country", "country_alias", "treaty_office_code", "coe_membership", "treaty", "treaty_event",
-                    "treaty_note", "portal", "monitoring_round", "round_party", "published_figure", "load_run",
+                    "treaty_note", "portal", "monitoring_round", "round_party", "published_figure",
                     "stat_publication"]
 REFERENCE_VIEWS = ["v_treaty_event", "v_treaty_dates", "v_treaty_status", "v_country", "v_portal", "v_load",
                    "v_stat_publication"]   # v_load: statistics loads without file, hash or row counts
-STAFF_ONLY = ["stat_load", "job_state"]
+STAFF_ONLY = ["stat_load", "job_state", "load_run"]  # load_run: statistics files' names and row counts
 AUDIT_TABLE = "audit_event"
 
 PUBLIC_READ = REFERENCE_TABLES + REFERENCE_VIEWS + [PUBLIC_STATS_VIEW]

@@ -65,9 +65,21 @@ def _denied(engine, sql, setup=None, also=None):
 
 
 @pytest.mark.parametrize("relation", ["portal_stat", "v_portal_stats", "v_portal_stats_monthly", "stat_load",
-                                      "job_state", "audit_event"])
+                                      "job_state", "audit_event", "load_run"])
 def test_public_role_cannot_read_per_portal_rows(pg, relation):
     _denied(pg["public"], f"SELECT * FROM {relation} LIMIT 1")
+
+
+@pytest.mark.parametrize("kind", ["public", "partner", "funder"])
+def test_statistics_files_row_counts_are_staff_only(pg, kind):
+    """A statistics file's name and row count (3 reports in 'MUS-2024-05-late-reports.csv') are a small
+    count by another door: only staff read load_run; everyone else reads v_load, which leaves them out."""
+    def as_audience(conn):
+        access.scoped(conn, kind, ["MAR"] if kind != "public" else [])
+    _denied(pg["web"], "SELECT source, rows_loaded FROM load_run LIMIT 1", as_audience)
+    rows = _select(pg["web"], "SELECT source, rows_loaded, message FROM v_load WHERE is_statistics = 1", as_audience)
+    assert rows and all(r.source is None and r.rows_loaded is None and r.message is None for r in rows)
+    assert _select(pg["web"], "SELECT source FROM load_run LIMIT 1", lambda conn: access.scoped(conn, "staff"))
 
 
 def test_public_role_reads_reference_views_and_aggregates(pg):
