@@ -45,7 +45,7 @@ def is_built(engine: Engine) -> bool:
     False (logged here, on the server; the page shows only which command builds the database)."""
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT 1 FROM load_run WHERE outcome = 'ok' LIMIT 1")).first() is not None
+            return conn.execute(text("SELECT 1 FROM v_load WHERE outcome = 'ok' LIMIT 1")).first() is not None
     except SQLAlchemyError as exc:
         log.warning("warehouse %s not readable: %s", engine.url.render_as_string(hide_password=True),
                     str(exc).splitlines()[0])

@@ -79,6 +79,19 @@ def test_public_role_reads_reference_views_and_aggregates(pg):
     assert europe and all(r.received is None and r.hidden for r in europe)
 
 
+def test_statistics_loads_are_read_through_v_load_only(pg):
+    """load_run keeps a statistics load's file name, hash, row counts and message (a small file's size is
+    itself a small count): the public and partner roles read loads through v_load, which blanks them."""
+    for key in ("public", "partner"):
+        _denied(pg[key], "SELECT rows_in FROM load_run LIMIT 1")
+        rows = _select(pg[key], "SELECT job, source, rows_in, message FROM v_load WHERE is_statistics = 1")
+        assert rows and all(r.source is None and r.rows_in is None and r.message is None for r in rows)
+    from dashboard import warehouse
+    web = warehouse.read_only_engine(str(pg["web"].url))   # every transaction starts as the public role
+    assert warehouse.is_built(web)
+    web.dispose()
+
+
 def test_public_view_matches_the_reading_model_rule(pg):
     """The SQL view and dashboard.audience.scope_filter hide the same rows for the public."""
     owner = pg["owner"]
