@@ -150,3 +150,27 @@ def test_rows_hidden_upstream_stay_hidden(built):
     out = scope_filter(PUBLIC, stats, portals)
     assert out.loc[row, "hidden"] == "hidden by the database"
     assert cell(out.loc[row], "received").state is State.HIDDEN and pd.isna(out.loc[row, "received"])
+
+
+def test_hidden_regions_are_said_hidden_in_the_region_chart(built):
+    """The public's chart of regions marks each hidden region-year (on the axis, what it is on hover),
+    as the trend charts do: a hidden region is not a line that silently stops or never starts."""
+    from dashboard import charts
+    from dashboard.formatting import state_labels
+    from dashboard.model.cells import with_states
+    stats, portals = built
+    seen = scope_filter(PUBLIC, stats, portals)
+    reg = seen[(seen["unit_kind"] == "region") & (seen["period_kind"] == "year")]
+    regions = with_states(reg, ["received"]).assign(region=reg["unit_code"].to_numpy())   # as model.network
+    labels = state_labels("en")
+    hidden = regions[regions["received_state"] != "value"]
+    assert len(hidden)
+    fig = charts.lines(regions, "period_start", "region", "received", "t", states="received_state",
+                       state_labels=labels)
+    marks = [tr for tr in fig.data if tr.marker and tr.marker.symbol == "x-open"]
+    assert len(marks) == 1
+    said = set(marks[0].text)
+    for r in hidden.itertuples():
+        assert f"{r.region}: {labels[r.received_state]}" in said
+    assert all(y == 0 for y in marks[0].y) and len(marks[0].x) == len(hidden)
+    assert "withheld_" not in marks[0].name and "hidden" in marks[0].name
