@@ -124,6 +124,26 @@ def test_public_threshold_is_at_least_the_published_one(built, monkeypatch):
     assert public_k(10) == 10
 
 
+@pytest.mark.parametrize("k", [50, 100, 200, 300, 500, 1000])
+def test_network_minus_visible_regions_is_never_below_the_public_threshold(built, monkeypatch, k):
+    """The hidden regions' sum (network minus the visible regions) is a figure the public works out:
+    it meets the public threshold too, else another region (or the network total) is hidden."""
+    stats, portals = built
+    monkeypatch.setenv("LANZAROTE_PUBLIC_K", str(k))
+    for audience in (PUBLIC, Audience("partner", portals=frozenset({"MAR"}))):
+        out = scope_filter(audience, stats, portals)
+        out = out[(out["period_kind"] == "year") & out["unit_kind"].isin(["network", "region"])]
+        for year, rows in out.groupby(out["period_start"].dt.year):
+            network, regions = rows[rows["unit_kind"] == "network"], rows[rows["unit_kind"] == "region"]
+            if network.empty or network["hidden"].notna().all() or regions["hidden"].isna().all():
+                continue
+            visible = regions[regions["hidden"].isna()]["received"]
+            if pd.isna(network["received"].iloc[0]) or visible.isna().any():
+                continue  # not an exact difference
+            derived = int(network["received"].iloc[0]) - int(visible.astype(int).sum())
+            assert derived >= k, (audience.kind, year, derived)
+
+
 def test_totals_say_hidden_never_zero(built):
     stats, portals = built
     mar = Audience("partner", portals=frozenset({"MAR"}))
