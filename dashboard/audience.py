@@ -19,7 +19,8 @@ than drawing zero. `cell()` and `total()` give a page one value with its state.
 Why the aggregate rules: a partner sees its own portal, so a region total that covers its portal
 and one other would give that other portal away (region minus own); and if one region is hidden,
 network minus the visible regions gives the hidden one back. So every sum a non-staff reader can
-see or derive covers at least MIN_PORTALS portals, and hidden regions of a year are never alone.
+see or derive covers at least MIN_PORTALS portals, and hidden regions of a year are never alone;
+network minus the visible regions, where exact, also meets the public threshold.
 """
 from __future__ import annotations
 
@@ -183,10 +184,27 @@ def scope_filter(audience: Audience, stats: pd.DataFrame, portals: pd.DataFrame)
             elif reason := too_small(idx):
                 hidden[idx] = reason
 
+        network_rows = rows[rows["unit_kind"] == "network"].index
+
+        def derived_safe() -> bool:
+            """Network minus the visible regions, where a reader can work it out exactly, meets the
+            public threshold (a figure worked out is a figure shown)."""
+            if not len(network_rows) or network_rows[0] in out.index[out["hidden"].notna()]:
+                return True
+            n = network_rows[0]
+            shown = [out.at[i, "received"] for i in regions.index if i not in hidden]
+            net = out.at[n, "received"]
+            if net is None or pd.isna(net) or any(v is None or pd.isna(v) for v in shown):
+                return True
+            published = 0 if pd.isna(k_col.get(n)) else int(k_col.get(n))
+            return int(net) - sum(int(v) for v in shown) >= public_k(published)
+
         # Network minus the visible regions is the sum of the hidden ones: that sum must be safe too
-        # (two regions or more, a safe group of portals), else hide the next smallest region.
+        # (two regions or more, a safe group of portals, not below the public threshold), else hide
+        # the next smallest region.
         def hidden_safe() -> bool:
-            return len(hidden) >= 2 and _safe_group(frozenset().union(*(members[i] for i in hidden)), own)
+            return len(hidden) >= 2 and _safe_group(frozenset().union(*(members[i] for i in hidden)), own) \
+                and derived_safe()
         visible = sorted((i for i in regions.index if i not in hidden),
                          key=lambda i: (len(members[i]), 0.0 if pd.isna(out.at[i, "received"])
                                         else float(out.at[i, "received"])))

@@ -485,15 +485,18 @@ def funder_document(v: FunderView, lang: str = "en", chart=None) -> Document:
         doc.p(t("briefing.no_stats"))
     else:
         rows, prev = [], None
+        def summed(value, hidden) -> str:
+            """A sum of the shown parts ("at least" when some are hidden); every part hidden: said so."""
+            if pd.isna(value):
+                return _state("suppressed", t, v.k)
+            return (t("briefing.at_least_short") + " " if hidden else "") + _n(value, lang)
         for r in v.totals.itertuples():
             change = ""
-            if prev is not None and prev.received:
+            if prev is not None and not pd.isna(prev.received) and prev.received and not pd.isna(r.received):
                 pct = (r.received - prev.received) / prev.received
                 change = ("+" if pct > 0 else "") + i18n.format_percent(pct, lang)
-            at_least = t("briefing.at_least_short") + " " if r.received_hidden else ""
-            at_least_a = t("briefing.at_least_short") + " " if r.actioned_hidden else ""
-            rows.append([str(r.year), at_least + _n(r.received, lang), change or "–",
-                         at_least_a + _n(r.actioned, lang), _n(r.received_hidden, lang)])
+            rows.append([str(r.year), summed(r.received, r.received_hidden), change or "–",
+                         summed(r.actioned, r.actioned_hidden), _n(r.received_hidden, lang)])
             prev = r
         doc.table([t("briefing.col_year"), t("briefing.received"), t("briefing.col_change"), t("briefing.actioned"),
                    t("briefing.col_hidden")], rows, "LRRRR")
@@ -531,11 +534,14 @@ def _funder_headlines(v: FunderView, t, lang) -> list:
     last = v.totals.iloc[-1]
     prev = v.totals.iloc[-2] if len(v.totals) > 1 else None
     for m in ("received", "actioned"):
+        if pd.isna(last[m]):   # every part hidden: no sum, said so
+            out.append(t(f"briefing.fact_{m}", year=int(last["year"]), n=_state("suppressed", t, v.k)))
+            continue
         value = _n(last[m], lang)
         if last[f"{m}_hidden"]:
             value = t("briefing.at_least", n=value)
         line = t(f"briefing.fact_{m}", year=int(last["year"]), n=value)
-        if prev is not None and prev[m]:
+        if prev is not None and not pd.isna(prev[m]) and prev[m]:
             pct = (int(last[m]) - int(prev[m])) / int(prev[m])
             line += " " + t("briefing.change_on", change=("+" if pct > 0 else "") + i18n.format_percent(pct, lang),
                             year=int(prev["year"]))

@@ -146,13 +146,23 @@ def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, miss
 
 
 def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
-          order: list | None = None) -> go.Figure:
-    """One line per value of `colour`, its points in x order; `order` as in stacked_bars."""
+          order: list | None = None, states: str | None = None, state_labels: dict | None = None) -> go.Figure:
+    """One line per value of `colour`, its points in x order; `order` as in stacked_bars. With `states`
+    (a column of state codes) and `state_labels`, points without a value are drawn as trend() draws them:
+    open grey markers on the axis saying, on hover, whose value it is and why it is not shown."""
     groups = dict(list(df.sort_values(x).groupby(colour, sort=False)))
     every = [n for n in (order or []) if n not in missing] + [n for n in groups if n not in (order or [])]
     colours = palette(every, set(missing))
-    fig = go.Figure(data=[dict(type="scatter", x=list(part[x]), y=[None if pd.isna(v) else v for v in part[y]],
-                               name=str(name), mode="lines+markers", line=dict(color=colours[name]))
-                          for name, part in groups.items()], _validate=False)
+    traces = [dict(type="scatter", x=list(part[x]), y=[None if pd.isna(v) else v for v in part[y]],
+                   name=str(name), mode="lines+markers", line=dict(color=colours[name]))
+              for name, part in groups.items()]
+    hidden = df[df[states] != "value"].sort_values(x) if states else df.iloc[0:0]
+    if len(hidden):
+        said = [state_labels[s] for s in hidden[states]]
+        traces.append(dict(type="scatter", x=list(hidden[x]), y=[0] * len(hidden), mode="markers",
+                           name=", ".join(dict.fromkeys(said)), text=[f"{n}: {s}" for n, s in zip(hidden[colour], said)],
+                           marker=dict(symbol="x-open", size=9, color=MISSING, line=dict(width=2)),
+                           hovertemplate="%{text}<extra></extra>"))
+    fig = go.Figure(data=traces, _validate=False)
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return fig

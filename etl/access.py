@@ -59,11 +59,10 @@ STATS_TABLE = "portal_stat"                                     # per-portal row
 PORTAL_VIEWS = ["v_portal_stats", "v_portal_stats_monthly"]     # made security-invoker
 PUBLIC_STATS_VIEW = "v_public_stats"                            # created here: aggregates only
 REFERENCE_TABLES = ["country", "country_alias", "treaty_office_code", "coe_membership", "treaty", "treaty_event",
-                    "treaty_note", "portal", "monitoring_round", "round_party", "published_figure",
-                    "stat_publication"]
+                    "treaty_note", "portal", "monitoring_round", "round_party", "published_figure", "stat_publication"]
 REFERENCE_VIEWS = ["v_treaty_event", "v_treaty_dates", "v_treaty_status", "v_country", "v_portal", "v_load",
                    "v_stat_publication"]   # v_load: statistics loads without file, hash or row counts
-STAFF_ONLY = ["stat_load", "job_state", "load_run"]  # load_run: statistics files' names and row counts
+STAFF_ONLY = ["load_run", "stat_load", "job_state"]   # load_run: a statistics load's file, hash, counts
 AUDIT_TABLE = "audit_event"
 
 PUBLIC_READ = REFERENCE_TABLES + REFERENCE_VIEWS + [PUBLIC_STATS_VIEW]

@@ -124,6 +124,26 @@ def test_public_threshold_is_at_least_the_published_one(built, monkeypatch):
     assert public_k(10) == 10
 
 
+@pytest.mark.parametrize("k", [50, 100, 200, 300, 500, 1000])
+def test_network_minus_visible_regions_is_never_below_the_public_threshold(built, monkeypatch, k):
+    """The hidden regions' sum (network minus the visible regions) is a figure the public works out:
+    it meets the public threshold too, else another region (or the network total) is hidden."""
+    stats, portals = built
+    monkeypatch.setenv("LANZAROTE_PUBLIC_K", str(k))
+    for audience in (PUBLIC, Audience("partner", portals=frozenset({"MAR"}))):
+        out = scope_filter(audience, stats, portals)
+        out = out[(out["period_kind"] == "year") & out["unit_kind"].isin(["network", "region"])]
+        for year, rows in out.groupby(out["period_start"].dt.year):
+            network, regions = rows[rows["unit_kind"] == "network"], rows[rows["unit_kind"] == "region"]
+            if network.empty or network["hidden"].notna().all() or regions["hidden"].isna().all():
+                continue
+            visible = regions[regions["hidden"].isna()]["received"]
+            if pd.isna(network["received"].iloc[0]) or visible.isna().any():
+                continue  # not an exact difference
+            derived = int(network["received"].iloc[0]) - int(visible.astype(int).sum())
+            assert derived >= k, (audience.kind, year, derived)
+
+
 def test_totals_say_hidden_never_zero(built):
     stats, portals = built
     mar = Audience("partner", portals=frozenset({"MAR"}))
@@ -150,3 +170,27 @@ def test_rows_hidden_upstream_stay_hidden(built):
     out = scope_filter(PUBLIC, stats, portals)
     assert out.loc[row, "hidden"] == "hidden by the database"
     assert cell(out.loc[row], "received").state is State.HIDDEN and pd.isna(out.loc[row, "received"])
+
+
+def test_hidden_regions_are_said_hidden_in_the_region_chart(built):
+    """The public's chart of regions marks each hidden region-year (on the axis, what it is on hover),
+    as the trend charts do: a hidden region is not a line that silently stops or never starts."""
+    from dashboard import charts
+    from dashboard.formatting import state_labels
+    from dashboard.model.cells import with_states
+    stats, portals = built
+    seen = scope_filter(PUBLIC, stats, portals)
+    reg = seen[(seen["unit_kind"] == "region") & (seen["period_kind"] == "year")]
+    regions = with_states(reg, ["received"]).assign(region=reg["unit_code"].to_numpy())   # as model.network
+    labels = state_labels("en")
+    hidden = regions[regions["received_state"] != "value"]
+    assert len(hidden)
+    fig = charts.lines(regions, "period_start", "region", "received", "t", states="received_state",
+                       state_labels=labels)
+    marks = [tr for tr in fig.data if tr.marker and tr.marker.symbol == "x-open"]
+    assert len(marks) == 1
+    said = set(marks[0].text)
+    for r in hidden.itertuples():
+        assert f"{r.region}: {labels[r.received_state]}" in said
+    assert all(y == 0 for y in marks[0].y) and len(marks[0].x) == len(hidden)
+    assert "withheld_" not in marks[0].name and "hidden" in marks[0].name

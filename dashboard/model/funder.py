@@ -44,7 +44,8 @@ class FunderView:
     portals: pd.DataFrame    # portal_code, portal_name, country_code, country_name_en, launch period, languages, ...
     languages: list
     launches: pd.DataFrame   # the steps drawn: date, count
-    totals: pd.DataFrame     # year, received, received_hidden, actioned, actioned_hidden (portal-years hidden)
+    totals: pd.DataFrame     # year, received, received_hidden, actioned, actioned_hidden (portal-years hidden);
+                             # a sum is missing (<NA>) when every portal-year of it is hidden
     withheld: bool           # the sums are not for this audience (totals is then empty)
     k: int | None
     is_demo: bool
@@ -70,11 +71,13 @@ def funder_view(engine, funder: str, start: int, end: int, as_of: date, audience
         for year, part in cells.groupby("year"):
             row = {"year": int(year)}
             for m in ("received", "actioned"):
-                row[m] = int(part[m].sum(skipna=True))
+                shown = part[m].dropna()   # no value shown this year: no sum (missing, never 0)
+                row[m] = int(shown.sum()) if len(shown) else None
                 row[f"{m}_hidden"] = int(part[f"{m}_state"].isin(HIDDEN).sum())
             rows.append(row)
     totals = pd.DataFrame(rows, columns=["year", "received", "received_hidden", "actioned", "actioned_hidden"])
-    totals = totals.astype("int64")
+    totals = totals.astype({"year": "int64", "received": "Int64", "received_hidden": "int64",
+                            "actioned": "Int64", "actioned_hidden": "int64"})
     pub = reading.publication(engine)
     return FunderView(funder, start, end, as_of, funded, languages, launches, totals, withheld,
                       int(pub["k"]) if pub and len(totals) else None, bool(pub.get("is_demo")) and len(totals) > 0,

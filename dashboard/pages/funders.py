@@ -2,12 +2,13 @@
 received and actioned through them, with change against the previous year; a funder report to download."""
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries
 from dashboard.auth import current_audience
 from dashboard.components import briefing_download, chart, demo_banner, table, url_value
-from dashboard.formatting import file_name
+from dashboard.formatting import file_name, state_label, state_labels
 from dashboard.i18n import format_number, page_language, sort_names
 from dashboard.tables import funded_table, funder_totals_table, steps_table
 from dashboard.text import t
@@ -37,9 +38,12 @@ complete = [y for y in yearly.index if y < today.year]
 if complete:
     year = complete[-1]
     for col, measure, key in ((c3, "received", "funder.metric_received"), (c4, "actioned", "funder.metric_actioned")):
-        previous = yearly[measure].get(year - 1)
-        change = None if previous is None else int(yearly.loc[year, measure] - previous)
-        col.metric(t(key, lang, year=year), format_number(int(yearly.loc[year, measure]), lang),
+        value, previous = yearly.loc[year, measure], yearly[measure].get(year - 1)
+        if pd.isna(value):   # every funded portal's value hidden that year: no sum, never 0
+            col.metric(t(key, lang, year=year), state_label("suppressed", lang, view.k))
+            continue
+        change = None if previous is None or pd.isna(previous) else int(value - previous)
+        col.metric(t(key, lang, year=year), format_number(int(value), lang),
                    delta=None if change is None else ("+" if change > 0 else "") + format_number(change, lang))
 
 st.subheader(t("funder.portals", lang))
@@ -61,8 +65,9 @@ elif view.totals.empty:
 else:
     demo_banner(view.is_demo, lang)
     frame = view.totals.assign(period_start=lambda d: [date(y, 1, 1) for y in d["year"]],
-                               received_state="value", actioned_state="value")
+                               **{f"{m}_state": lambda d, m=m: ["suppressed" if pd.isna(x) else "value" for x in d[m]]
+                                  for m in ("received", "actioned")})
     chart(charts.trend(frame, {"received": t("measure.received", lang), "actioned": t("measure.actioned", lang)},
-                       t("funder.reports", lang), {}), funder_totals_table(view.totals, lang), "funder-reports",
+                       t("funder.reports", lang), state_labels(lang, view.k)), funder_totals_table(view.totals, lang), "funder-reports",
           t("funder.at_least", lang), file_name("funder-reports", today), lang)
 briefing_download(f"funder-{funder}-{first}-{last}-{today}", view, lang)

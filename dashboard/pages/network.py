@@ -65,7 +65,7 @@ else:
           file_name(f"network-{grain}", today), lang)
     regions = regional(view.regions)
     chart(charts.lines(regions, "period_start", "region", "received", t("network.by_region", lang), no_region,
-                       order=region_order),
+                       order=region_order, states="received_state", state_labels=labels),
           pd.DataFrame({t(period_col, lang): regions["period_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y"),
                         t("col.region", lang): regions["region"], t("col.received", lang): regions["received"],
                         t("col.state", lang): [labels[s] for s in regions["received_state"]]}),
