@@ -121,8 +121,10 @@ def _portals_by_region_year(portals: pd.DataFrame, years) -> dict[tuple[str, int
 
 def _safe_group(members: frozenset[str], own: frozenset[str]) -> bool:
     """A sum over `members` may be known to a reader who also knows every portal in `own`: it must
-    cover MIN_PORTALS portals, and not leave exactly one portal that is not the reader's own."""
-    return len(members) >= MIN_PORTALS and len(members - own) != 1
+    cover MIN_PORTALS portals, and what it leaves once the reader's own are taken away (a sum the
+    reader can work out) must be nothing or cover MIN_PORTALS portals too: never one portal, nor two."""
+    others = len(members - own)
+    return len(members) >= MIN_PORTALS and (others == 0 or others >= MIN_PORTALS)
 
 
 def _hide(frame: pd.DataFrame, index, reason: str, measures: list[str]) -> None:

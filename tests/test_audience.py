@@ -113,6 +113,25 @@ def test_a_region_never_gives_away_the_one_other_portal(built):
         pytest.skip("no region-year with exactly MIN_PORTALS portals")
 
 
+def test_a_region_never_gives_away_the_sum_of_two_other_portals(built):
+    """Region minus the reader's own portal must not leave a sum of two portals (each of whose partners
+    could then work out the other's figure): a partner in a region of exactly MIN_PORTALS portals sees
+    that region hidden."""
+    stats, portals = built
+    from dashboard.audience import _portals_by_region_year
+    years = sorted({d.year for d in stats["period_start"]})
+    running = _portals_by_region_year(portals, years)
+    cases = [(r, y) for (r, y), m in running.items() if len(m) == MIN_PORTALS]
+    if not cases:
+        pytest.skip("no region-year with exactly MIN_PORTALS portals")
+    for region, year in cases:
+        members = sorted(running[(region, year)])
+        out = scope_filter(Audience("partner", portals=frozenset(members[:1])), stats, portals)
+        row = out[(out["unit_kind"] == "region") & (out["unit_code"] == region)
+                  & (out["period_start"].dt.year == year)]
+        assert len(row) == 0 or row["hidden"].notna().all(), (region, year)
+
+
 def test_public_threshold_is_at_least_the_published_one(built, monkeypatch):
     stats, portals = built
     monkeypatch.setenv("LANZAROTE_PUBLIC_K", "1000000")
