@@ -77,9 +77,15 @@ def url_value(parsed: Parsed, lang: str):
 
 def briefing_download(key: str, view, lang: str) -> None:
     """One click prepares the briefing of the model object the page shows, in the page's language (PDF and
-    Word, as from the command line); a second downloads it."""
+    Word, as from the command line); a second downloads it. Prepared files are kept per audience, so a
+    sign-in that expires (the session turns public) leaves no earlier briefing on the page."""
+    import hashlib
+
     from . import briefings
-    key = f"brief-{key}-{lang}"
+    from .auth import current_audience
+    who = current_audience()
+    scope = hashlib.sha256(repr((who.kind, sorted(who.portals), sorted(who.funders))).encode()).hexdigest()[:12]
+    key = f"brief-{key}-{lang}-{scope}"
     if st.button(t("brief.download", lang), key=key):
         with st.spinner():
             st.session_state[f"{key}-files"] = files = briefings.as_bytes(briefings.build(view, lang=lang))

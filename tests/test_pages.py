@@ -362,3 +362,20 @@ def test_country_picker_types_one_match_and_columns_line_up(page):
     stats = [s for s in specs(at) if any(tr.get("name") == "Received" for tr in s["data"])]
     assert len(stats) == 2
     assert stats[0]["layout"]["yaxis"]["range"] == stats[1]["layout"]["yaxis"]["range"]
+
+
+def test_a_prepared_briefing_goes_when_the_audience_changes(open_page, monkeypatch):
+    """A briefing prepared as staff is not offered once the session is public (a sign-in that expired)."""
+    from dashboard import auth
+    from dashboard.audience import PUBLIC
+    monkeypatch.setenv("BRIEFING_NO_CHARTS", "1")
+    at = open_page("country", countries="MAR")
+    def briefing_files():
+        return [b.proto.label for b in at.get("download_button") if ".pdf" in b.proto.label or ".docx" in b.proto.label]
+    [key] = [b.key for b in at.button if b.key and b.key.startswith("brief-")]
+    at.button(key=key).click().run()
+    assert len(briefing_files()) == 2    # the PDF and the Word file
+    monkeypatch.setattr(auth, "current_audience", lambda: PUBLIC)
+    at.run()
+    assert not at.exception
+    assert briefing_files() == []
