@@ -2,13 +2,14 @@
 column names, replay without the future, bad URLs, suppression said as it is, charts and downloads that
 hold what is drawn, nothing that runs as a formula in a spreadsheet."""
 import io
-import json
 import re
 from datetime import date
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.plotly_specs import specs
 
 PAGES = ["overview", "country", "network", "committee", "funders", "methodology"]
 SNAKE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
@@ -34,24 +35,6 @@ def elements(at) -> dict:
 def texts(at) -> str:
     parts = [e.value for kind in ("markdown", "caption", "info", "warning", "subheader", "header") for e in at.get(kind)]
     return "\n".join(str(p) for p in parts)
-
-
-def _decoded(node):
-    """Plotly writes numeric arrays as {'dtype', 'bdata'} (base64): back to lists."""
-    if isinstance(node, dict):
-        if set(node) >= {"dtype", "bdata"}:
-            import base64
-
-            import numpy as np
-            return np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"]).tolist()
-        return {k: _decoded(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decoded(v) for v in node]
-    return node
-
-
-def specs(at) -> list:
-    return [_decoded(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
 
 
 # --- Committee page -----------------------------------------------------------------------------------

@@ -12,14 +12,11 @@ are made published, so a portal's value that leaks is found in any text, table, 
 briefing, in any number format, and can be traced back to its portal. A number near a multiple of
 9,000,000 is a sum of portal values (a funder's totals): only for an audience that may see every
 portal summed. The network and region totals are the published ones (small numbers)."""
-import io
 import json
 import re
 import time
 import uuid
-from datetime import date
 
-import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -32,6 +29,7 @@ from etl.db import make_engine
 from etl.jobs import run_jobs
 from etl.stats_format import MEASURES
 from tests.backends import backend
+from tests.plotly_specs import specs
 
 SENTINEL = 9_000_000
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,\u202f\xa0 ]\d{3})+(?![\w])|(?<![\w.])\d+(?![\w])")
@@ -100,22 +98,8 @@ def rendered(at) -> str:
     parts += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
     parts += [d.value.to_csv(index=False) for d in at.dataframe]
     parts += [el.proto.spec for el in at.get("plotly_chart")]
-    parts += [json.dumps(_decoded(json.loads(el.proto.spec))) for el in at.get("plotly_chart")]
+    parts += [json.dumps(spec) for spec in specs(at)]
     return "\n".join(parts)
-
-
-def _decoded(node):
-    """Plotly writes numeric arrays as {'dtype', 'bdata'} (base64): back to lists."""
-    if isinstance(node, dict):
-        if set(node) >= {"dtype", "bdata"}:
-            import base64
-
-            import numpy as np
-            return np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"]).tolist()
-        return {k: _decoded(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decoded(v) for v in node]
-    return node
 
 
 @pytest.fixture
