@@ -3,6 +3,7 @@
 Colours are the Okabe-Ito palette (safe for the common forms of colour blindness); every status is
 also written in the hover text and in the table beside each chart.
 """
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -121,6 +122,14 @@ def trend(df: pd.DataFrame, series: dict, title: str, state_labels: dict, y_rang
     return fig
 
 
+def _years_as_labels(fig: go.Figure, values) -> None:
+    """Whole years on the x axis are names, not quantities: '2014', never '2,014' or '2 014' (the
+    thousands grouping localize_figure gives every axis without a format of its own)."""
+    present = [v for v in values if v is not None and not pd.isna(v)]
+    if present and all(isinstance(v, (int, np.integer)) and 1000 <= v <= 9999 for v in present):
+        fig.update_xaxes(tickformat="d")
+
+
 def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: set = frozenset(),
                  y_range=None, order: list | None = None) -> go.Figure:
     """df: x, colour (label), y, and optionally hover (what a bar part holds). Parts named in `missing`
@@ -142,6 +151,7 @@ def stacked_bars(df: pd.DataFrame, x: str, colour: str, y: str, title: str, miss
         fig.update_yaxes(range=y_range)
     fig.update_layout(barmode="stack", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
+    _years_as_labels(fig, df[x])
     return fig
 
 
@@ -165,4 +175,5 @@ def lines(df: pd.DataFrame, x: str, colour: str, y: str, title: str, missing: se
                            hovertemplate="%{text}<extra></extra>"))
     fig = go.Figure(data=traces, _validate=False)
     fig.update_layout(title=title, height=360, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    _years_as_labels(fig, df[x])
     return fig

@@ -362,3 +362,16 @@ def test_a_prepared_briefing_goes_when_the_audience_changes(open_page, monkeypat
     at.run()
     assert not at.exception
     assert briefing_files() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_year_axes_read_as_years(page, lang):
+    """Years on an axis are names: no thousands grouping ('2,014' / '2 014' was drawn on the launch charts)."""
+    at = page("network", lang=lang)
+    yearly = [s for s in specs(at) if s["data"] and all(
+        isinstance(v, int) and 1000 <= v <= 9999 for tr in s["data"] for v in (tr.get("x") or [None]) if v is not None)
+        and any(tr.get("x") for tr in s["data"])]
+    assert len(yearly) >= 2   # launches by region and by funder
+    for spec in yearly:
+        axis = spec["layout"].get("xaxis", {})
+        assert axis.get("tickformat") == "d" and not axis.get("separatethousands"), spec["layout"].get("title")
