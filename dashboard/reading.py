@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection
 
+from etl.stats_format import MEASURES
 from etl.views import status_on_query
 
 
@@ -82,13 +83,31 @@ def round_parties(engine, round_code: str) -> pd.DataFrame:
                   {"r": round_code})
 
 
+_STATS_COLUMNS = {   # every column of each statistics view but the measures
+    "v_portal_stats": ("unit_kind", "unit_code", "unit_name", "country_code", "period_kind", "period_start",
+                       "is_demo", "load_id", "suppression_k"),
+    "v_public_stats": ("unit_kind", "unit_code", "unit_name", "period_kind", "period_start", "is_demo",
+                       "load_id", "suppression_k", "hidden"),
+}
+
+
 def portal_stats(engine, unit_kind: str, period_kind: str, unit_code: str | None = None,
-                 view: str = "v_portal_stats") -> pd.DataFrame:
+                 view: str = "v_portal_stats", measures=None) -> pd.DataFrame:
     """Published statistics of one unit kind and period; `view` "v_public_stats" is PostgreSQL's
-    aggregate-only view (etl/access.py), the one the public role may read."""
-    if view not in ("v_portal_stats", "v_public_stats"):
+    aggregate-only view (etl/access.py), the one the public role may read. `measures` (default: every
+    one) limits the measure columns read, each with its `<measure>_suppressed`: a monthly read names
+    only what is published by month (a NULL flag there means "not published at this grain")."""
+    if view not in _STATS_COLUMNS:
         raise ValueError(f"not a statistics view: {view!r}")
-    sql = f"SELECT * FROM {view} WHERE unit_kind = :k AND period_kind = :p"
+    if measures is None:
+        columns = "*"
+    else:
+        measures = list(dict.fromkeys(measures))     # a measure named twice is read once
+        unknown = [m for m in measures if m not in MEASURES]
+        if unknown:
+            raise ValueError(f"not a measure: {unknown!r}")
+        columns = ", ".join([*_STATS_COLUMNS[view], *(f"{m}, {m}_suppressed" for m in measures)])
+    sql = f"SELECT {columns} FROM {view} WHERE unit_kind = :k AND period_kind = :p"
     params = {"k": unit_kind, "p": period_kind}
     if unit_code is not None:
         sql += " AND unit_code = :u"

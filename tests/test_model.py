@@ -120,6 +120,33 @@ def test_portal_statistics_carry_a_state_per_value(warehouse):
     assert (hidden["share_actioned_state"] == hidden["actioned_state"]).all()
 
 
+def test_network_by_month_reads_received_only(warehouse, monkeypatch):
+    """By month only `received` is published (every other measure's flag is NULL there: "not published at
+    this grain"): the monthly view reads that measure alone and has no actioned series and no breakdowns."""
+    from dashboard import reading
+    from dashboard.model import scope
+    asked = []
+    real = scope.portal_stats
+
+    def spy(engine, audience, unit_kind, period_kind, unit_code=None, measures=None):
+        asked.append((unit_kind, period_kind, measures))
+        return real(engine, audience, unit_kind, period_kind, unit_code, measures=measures)
+    monkeypatch.setattr(scope, "portal_stats", spy)
+    v = network(warehouse, TODAY, "month", STAFF)
+    assert asked and all(p == "month" and tuple(m) == ("received",) for _, p, m in asked), asked
+    assert v.measures == ("received",) and v.outcomes is None and v.hosting is None
+    assert list(v.totals.columns) == ["period_start", "received", "received_state"] and len(v.totals) > 12
+    assert list(v.regions.columns) == ["period_start", "received", "received_state", "region"]
+    assert cells.UNKNOWN not in set(v.totals["received_state"]) | set(v.regions["received_state"])
+    y = network(warehouse, TODAY, "year", STAFF)
+    assert {"received", "actioned", "not_actioned", "host_europe"} <= set(y.measures)
+    assert y.outcomes is not None and y.hosting is not None and "actioned_state" in y.totals.columns
+    frame = reading.portal_stats(warehouse, "network", "month", measures=["received", "received"])
+    assert [c for c in frame.columns if c.startswith(("received", "actioned"))] == ["received", "received_suppressed"]
+    with pytest.raises(ValueError):
+        reading.portal_stats(warehouse, "network", "month", measures=["received; DROP TABLE portal_stat"])
+
+
 def test_network_view(warehouse):
     v = network(warehouse, TODAY, "year", STAFF)
     assert v.launches_region["portals"].sum() == 47 and v.launches_funder["portals"].sum() == 47

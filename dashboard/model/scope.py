@@ -15,9 +15,10 @@ from ..audience import Audience, scope_filter, visible_portals
 
 
 def portal_stats(engine, audience: Audience, unit_kind: str, period_kind: str,
-                 unit_code: str | None = None) -> pd.DataFrame:
+                 unit_code: str | None = None, measures=None) -> pd.DataFrame:
     """reading.portal_stats as `audience` may see it: rows outside its scope dropped, aggregates it may
-    not see kept with every value empty and the reason in `hidden` (see audience.scope_filter)."""
+    not see kept with every value empty and the reason in `hidden` (see audience.scope_filter).
+    `measures` (default every one) limits the measures read (see reading.portal_stats)."""
     portals = reading.portals(engine)
     own = visible_portals(audience, portals)
     with scoped_connection(engine, audience.kind, sorted(own or ())) as conn:
@@ -25,5 +26,5 @@ def portal_stats(engine, audience: Audience, unit_kind: str, period_kind: str,
         public_view = not audience.is_staff and (unit_kind != "portal" or audience.kind == "public") \
             and enforced(conn)
         raw = reading.portal_stats(conn, unit_kind, period_kind, unit_code,
-                                   view=PUBLIC_STATS_VIEW if public_view else "v_portal_stats")
+                                   view=PUBLIC_STATS_VIEW if public_view else "v_portal_stats", measures=measures)
     return scope_filter(audience, raw, portals)
