@@ -114,6 +114,9 @@ TEXT = {
         "network.launches": "Portal launches per year, by region", "network.funders": "Portal launches per year, by funder",
         "network.trends": "Network trends", "network.grain": "Period", "grain.year": "Yearly", "grain.month": "Monthly",
         "network.received": "Reports received and actioned, all portals",
+        "network.received_only": "Reports received, all portals",
+        "network.monthly_received_only": "By month only reports received are published; every breakdown is "
+                                         "published by year.",
         "network.by_region": "Reports received, by portal region",
         "network.by_outcome": "Reports by outcome of assessment", "network.by_host": "Actioned reports by hosting region",
         "network.context": "Published network figures (IWF and INHOPE) for context",

@@ -375,3 +375,90 @@ def test_year_axes_read_as_years(page, lang):
     for spec in yearly:
         axis = spec["layout"].get("xaxis", {})
         assert axis.get("tickformat") == "d" and not axis.get("separatethousands"), spec["layout"].get("title")
+
+
+# --- Monthly statistics: reports received only ----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def received_only_db(app_db, tmp_path_factory):
+    """The app's warehouse as statistics are published by month from now on: region and network rows with
+    `received` only, every other measure of a monthly row NULL with a NULL `<measure>_suppressed` ("not
+    published at this grain"), and no portal x month row. (The flags are NOT NULL in today's schema, so the
+    table is copied without its constraints; the views are made again on the copy.)"""
+    import shutil
+    from sqlalchemy import create_engine, text
+    from etl.stats_format import MEASURES
+    from etl.views import VIEWS, create_views
+    path = tmp_path_factory.mktemp("received_only") / "app.sqlite"
+    shutil.copy(app_db.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    others = ", ".join(f"{m} = NULL, {m}_suppressed = NULL" for m in MEASURES if m != "received")
+    with engine.begin() as conn:
+        for name in reversed(list(VIEWS)):
+            conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+        conn.execute(text("CREATE TABLE portal_stat_copy AS SELECT * FROM portal_stat"))
+        conn.execute(text("DROP TABLE portal_stat"))
+        conn.execute(text("ALTER TABLE portal_stat_copy RENAME TO portal_stat"))
+        conn.execute(text("DELETE FROM portal_stat WHERE unit_kind = 'portal' AND period_kind = 'month'"))
+        conn.execute(text(f"UPDATE portal_stat SET {others} WHERE period_kind = 'month'"))
+        create_views(conn)
+        left = conn.execute(text("SELECT COUNT(*) FROM portal_stat WHERE period_kind = 'month' "
+                                 "AND actioned_suppressed IS NULL AND received IS NOT NULL")).scalar()
+        assert left > 100   # fixture: monthly rows with received and nothing else
+    engine.dispose()
+    return url
+
+
+MONTH_CAPTION = {
+    "en": "By month only reports received are published; every breakdown is published by year.",
+    "fr": "Par mois, seuls les signalements reçus sont publiés ; toutes les ventilations sont publiées par année.",
+}
+
+
+@pytest.mark.parametrize("publication", ["today", "received_only"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_month_grain_shows_only_what_is_published_by_month(page, monkeypatch, request, lang, publication):
+    """By month only `received` is published: the received trend and the region chart, no actioned series,
+    no outcome or hosting chart, one caption saying so, and CSVs without empty actioned or breakdown
+    columns; a flag left NULL (not published at this grain) is never drawn or written as unknown, hidden
+    or 0. The year grain keeps every chart."""
+    import streamlit as st
+    from dashboard.formatting import state_labels
+    from dashboard.text import t
+    if publication == "received_only":
+        monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("received_only_db"))
+    saved = {}
+    real = st.download_button
+
+    def spy(label, data, file_name=None, **kwargs):
+        saved[file_name] = data
+        return real(label, data, file_name=file_name, **kwargs)
+    monkeypatch.setattr(st, "download_button", spy)
+    caption = MONTH_CAPTION[lang]
+    absent = [t(k, lang) for k in ("measure.actioned", "network.by_outcome", "network.by_host", "network.received")]
+    present = [t("network.received_only", lang), t("network.by_region", lang)]
+    at = page("network", grain="month", lang=lang)
+    assert at.radio[0].value == "month"
+    assert [c.value for c in at.caption].count(caption) == 1
+    titles = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]   # chart titles (components.chart)
+    assert set(present) <= set(titles), titles
+    traces = {tr.get("name") for s in specs(at) for tr in s["data"]}
+    for word in absent:
+        assert word not in titles and word not in traces, word
+    labels = state_labels(lang, 10)
+    assert not [n for n in traces if n and labels["unknown"] in n], traces   # nothing drawn as unknown
+    monthly = {f: pd.read_csv(io.BytesIO(d), dtype=str, keep_default_na=False)
+               for f, d in saved.items() if f.startswith(("network-month", "regions-month", "outcomes-", "hosting-"))}
+    assert sorted(f.split("_")[0] for f in monthly) == ["network-month", "regions-month"], list(saved)
+    trend = next(v for f, v in monthly.items() if f.startswith("network-month"))
+    received, state = t("measure.received", lang), f"{t('measure.received', lang)}: {t('col.state', lang)}"
+    assert list(trend.columns) == [t("col.period", lang), received, state]
+    assert len(trend) > 12 and labels["value"] in set(trend[state])
+    for frame in monthly.values():   # only received's own states: a value, or suppressed by the ETL; never unknown
+        assert not frame.isin([labels["unknown"]]).any().any(), frame.head()
+
+    year = page("network", grain="year", lang=lang)
+    titles = [m.value.strip("*") for m in year.markdown if m.value.startswith("**")]
+    assert set(absent[1:]) <= set(titles), titles
+    assert caption not in [c.value for c in year.caption]

@@ -59,9 +59,11 @@ else:
     if not audience.is_staff:
         st.caption(t("withheld.note", lang))
     labels = state_labels(lang, view.k)
-    counts = {"received": t("measure.received", lang), "actioned": t("measure.actioned", lang)}
-    chart(charts.trend(view.totals, counts, t("network.received", lang), labels),
-          stats_table(view.totals, counts, view.k, lang, period_col), f"network-{grain}", t("network.received", lang),
+    # only what is published at this grain: by month, reports received (no actioned series, no breakdown)
+    counts = {m: t(f"measure.{m}", lang) for m in ("received", "actioned") if m in view.measures}
+    trend_title = t("network.received" if "actioned" in counts else "network.received_only", lang)
+    chart(charts.trend(view.totals, counts, trend_title, labels),
+          stats_table(view.totals, counts, view.k, lang, period_col), f"network-{grain}", trend_title,
           file_name(f"network-{grain}", today), lang)
     regions = regional(view.regions)
     chart(charts.lines(regions, "period_start", "region", "received", t("network.by_region", lang), no_region,
@@ -70,8 +72,11 @@ else:
                         t("col.region", lang): regions["region"], t("col.received", lang): regions["received"],
                         t("col.state", lang): [labels[s] for s in regions["received_state"]]}),
           f"regions-{grain}", t("network.by_region", lang), file_name(f"regions-{grain}", today), lang)
-    for stacked, key, title in ((view.outcomes, "outcomes", t("network.by_outcome", lang)),
-                                (view.hosting, "hosting", t("network.by_host", lang))):
+    if view.outcomes is None or view.hosting is None:
+        st.caption(t("network.monthly_received_only", lang))
+    breakdowns = [] if view.outcomes is None or view.hosting is None else \
+        [(view.outcomes, "outcomes", t("network.by_outcome", lang)), (view.hosting, "hosting", t("network.by_host", lang))]
+    for stacked, key, title in breakdowns:
         stacked = stacked.copy()
         hidden_rows = stacked["part"].str.startswith("hidden:")
         stacked["label"] = [t("state.hidden_part", lang) if h else label("part", p, lang)
