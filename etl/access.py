@@ -19,10 +19,10 @@ Design (README, "Audiences and sign-in"):
 - public: the reference tables and views, and `v_public_stats` (network and region rows, yearly,
   every row covering at least 3 portals, hidden rows said hidden: the rules of
   dashboard/audience.py in SQL). It is a view with the owner's rights, so the public role never
-  gets the per-portal table: selecting from `portal_stat`, `v_portal_stats` or
-  `v_portal_stats_monthly` is "permission denied".
-- partner and funder: what the public has, plus `portal_stat` under row-level security and the two
-  per-portal views turned security-invoker (so the policy applies to the reader, not the view's
+  gets the per-portal table: selecting from `portal_stat` or `v_portal_stats` is "permission
+  denied".
+- partner and funder: what the public has, plus `portal_stat` under row-level security and the
+  per-portal view `v_portal_stats` turned security-invoker (so the policy applies to the reader, not the view's
   owner). The policy lets through only `unit_kind = 'portal'` rows whose code is in the
   transaction's `lanzarote.portals` setting (comma-separated; unset = no row). Aggregates come
   from `v_public_stats`. A funder's portals are resolved by the web process from the portal list.
@@ -56,7 +56,7 @@ from sqlalchemy import text
 
 # --- the names this module knows: adapt here when the statistics tables change -----------------
 STATS_TABLE = "portal_stat"                                     # per-portal rows, under row-level security
-PORTAL_VIEWS = ["v_portal_stats", "v_portal_stats_monthly"]     # made security-invoker
+PORTAL_VIEWS = ["v_portal_stats"]                               # made security-invoker
 PUBLIC_STATS_VIEW = "v_public_stats"                            # created here: aggregates only
 REFERENCE_TABLES = ["country", "country_alias", "treaty_office_code", "coe_membership", "treaty", "treaty_event",
                     "treaty_note", "portal", "monitoring_round", "round_party", "published_figure", "stat_publication"]

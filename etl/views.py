@@ -134,16 +134,6 @@ LEFT JOIN portal p ON s.unit_kind = 'portal' AND p.portal_code = s.unit_code
 LEFT JOIN stat_publication pub ON pub.load_id = s.load_id
 """
 
-V_PORTAL_STATS_MONTHLY = f"""
-CREATE VIEW v_portal_stats_monthly AS
-SELECT s.unit_code AS portal_code, p.portal_name, p.country_code, s.period_start AS month, s.is_demo,
-       {_measure_columns()}, s.load_id, pub.k AS suppression_k
-FROM portal_stat s
-JOIN portal p ON p.portal_code = s.unit_code
-LEFT JOIN stat_publication pub ON pub.load_id = s.load_id
-WHERE s.unit_kind = 'portal' AND s.period_kind = 'month'
-"""
-
 STATS_JOBS = ("portal-stats", "portal_stats_demo")  # loads of statistics files: no name, no counts shown
 
 V_LOAD = f"""
@@ -169,13 +159,18 @@ JOIN load_run l ON l.id = p.load_id
 
 VIEWS = {"v_treaty_event": V_TREATY_EVENT, "v_treaty_dates": V_TREATY_DATES, "v_treaty_status": V_TREATY_STATUS,
          "v_country": V_COUNTRY, "v_portal": V_PORTAL, "v_portal_stats": V_PORTAL_STATS,
-         "v_portal_stats_monthly": V_PORTAL_STATS_MONTHLY,
          "v_load": V_LOAD, "v_stat_publication": V_STAT_PUBLICATION}
 
 
+# Views no longer part of the read contract, dropped from a warehouse built before they went:
+# v_portal_stats_monthly (per portal and month): statistics are no longer published per portal and month.
+RETIRED_VIEWS = ("v_portal_stats_monthly",)
+
+
 def create_views(conn) -> None:
-    """Drop and recreate every view (dependants first), so a code change always takes effect."""
-    for name in reversed(list(VIEWS)):
+    """Drop and recreate every view (dependants first), so a code change always takes effect; drop the
+    retired ones."""
+    for name in (*RETIRED_VIEWS, *reversed(list(VIEWS))):
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
     for sql in VIEWS.values():
         conn.execute(text(sql))

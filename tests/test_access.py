@@ -64,7 +64,7 @@ def _denied(engine, sql, setup=None, also=None):
     assert "permission denied" in str(info.value) or (also and also in str(info.value)), info.value
 
 
-@pytest.mark.parametrize("relation", ["portal_stat", "v_portal_stats", "v_portal_stats_monthly", "stat_load",
+@pytest.mark.parametrize("relation", ["portal_stat", "v_portal_stats", "stat_load",
                                       "job_state", "audit_event", "load_run"])
 def test_public_role_cannot_read_per_portal_rows(pg, relation):
     _denied(pg["public"], f"SELECT * FROM {relation} LIMIT 1")
@@ -109,8 +109,7 @@ def test_partner_sees_only_its_portals_rows(pg):
     def mar(conn):
         conn.execute(text("SELECT set_config('lanzarote.portals', 'MAR', true)"))
     assert _select(pg["partner"], "SELECT * FROM portal_stat") == []  # no setting: no row
-    for relation, column in (("portal_stat", "unit_code"), ("v_portal_stats", "unit_code"),
-                             ("v_portal_stats_monthly", "portal_code")):
+    for relation, column in (("portal_stat", "unit_code"), ("v_portal_stats", "unit_code")):
         codes = {r[0] for r in _select(pg["partner"], f"SELECT {column} FROM {relation}", mar)}
         assert codes == {"MAR"}, (relation, codes)
     # asking for another portal, or for a region that contains MAR, gives nothing
@@ -120,6 +119,30 @@ def test_partner_sees_only_its_portals_rows(pg):
     assert _select(pg["partner"], "SELECT * FROM v_public_stats LIMIT 1", mar)
     _denied(pg["partner"], "SELECT * FROM audit_event")
     _denied(pg["partner"], "UPDATE portal_stat SET received = 0")
+
+
+def test_the_per_portal_monthly_view_is_gone(pg):
+    """Nothing is published per portal and month any more: v_portal_stats_monthly is not in the read contract
+    nor on any allow-list, and a warehouse built before keeps no copy of it (every schema set-up drops it),
+    so no role reads it; the monthly rows left (region and network) are staff's only."""
+    from etl.db import ensure_schema
+    from etl.views import RETIRED_VIEWS, VIEWS
+    assert "v_portal_stats_monthly" in RETIRED_VIEWS and "v_portal_stats_monthly" not in VIEWS
+    assert "v_portal_stats_monthly" not in access.STAFF_READ
+    owner = pg["owner"]
+    exists = ("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+              "WHERE n.nspname = current_schema() AND c.relname = 'v_portal_stats_monthly'")
+    assert not _select(owner, exists)
+    with owner.begin() as conn:   # a warehouse built with the old views
+        conn.execute(text("CREATE VIEW v_portal_stats_monthly AS SELECT * FROM portal_stat "
+                          "WHERE unit_kind = 'portal' AND period_kind = 'month'"))
+    ensure_schema(owner)
+    assert not _select(owner, exists)
+    for key in ("public", "partner"):
+        _denied(pg[key], "SELECT * FROM v_portal_stats_monthly", also="does not exist")
+    month = "SELECT DISTINCT unit_kind FROM portal_stat WHERE period_kind = 'month'"
+    assert {r[0] for r in _select(pg["web"], month, lambda c: access.scoped(c, "partner", ["MAR"]))} <= {"portal"}  # RLS
+    assert {r[0] for r in _select(pg["web"], month, lambda c: access.scoped(c, "staff"))} >= {"region", "network"}
 
 
 def test_web_login_has_no_rights_until_it_takes_an_audience(pg):
