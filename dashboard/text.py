@@ -164,10 +164,18 @@ TEXT = {
                              "a hidden cell is at least 1, cannot narrow a cell hidden because it is small to an "
                              "interval less than {width} wide; the narrowest interval proved in this publication "
                              "is {narrowest} wide.",
-        "method.no_interval": "This publication was checked for exact recovery only: no hidden cell can be "
-                              "solved exactly from the published sums, but no minimum interval width is proved "
-                              "against an attacker who also uses bounds (the interval protection is available "
-                              "with PORTAL_STATS_PROTECTION=interval).",
+        "method.no_interval": "No interval width is recorded for this publication: no count in it was small "
+                              "enough to hide, or it was made before protection by interval (the next "
+                              "publication replaces it).",
+        "method.protection_limited": "Protection by interval. An attacker who holds this and every earlier "
+                                     "publication, every published sum, and knows that counts are whole numbers "
+                                     "and that a hidden cell is at least 1, cannot narrow a cell hidden because "
+                                     "it is small to an interval less than {width} wide, except where an earlier "
+                                     "publication (made with a lower threshold) already bounded it: the narrowest "
+                                     "interval in this publication is {narrowest} wide.",
+        "method.grain": "What is published: each portal's figures by year; by month, only the reports received, "
+                        "for each region and for the whole network. Portal figures by month and monthly "
+                        "breakdowns are not published: at that grain nearly every count is small.",
         "method.one_mark": "Every hidden cell carries the same mark: the publication does not say whether a cell is "
                            "small or hidden to protect another, because that would tell an attacker it is below {k}.",
         "method.no_stats": "No portal statistics are loaded.",

@@ -71,8 +71,8 @@ def _drop_statistics_before_the_warehouse_kept_them(conn) -> None:
     names = inspect(conn).get_table_names()
     if "stat_publication" not in names or "width" in {c["name"] for c in inspect(conn).get_columns("stat_publication")}:
         return
-    from .views import VIEWS
-    for view in reversed(list(VIEWS)):
+    from .views import RETIRED_VIEWS, VIEWS
+    for view in (*RETIRED_VIEWS, *reversed(list(VIEWS))):
         conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
     for table in ("portal_stat", "stat_publication", "stat_load"):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")

@@ -1,45 +1,53 @@
-"""Disclosure control for published counts: the threshold rule, and secondary suppression proved against an
-attacker who solves linear programmes.
+"""Disclosure control for published counts: the threshold rule, and secondary suppression proved cell by cell
+against an attacker who solves linear programmes.
 
-Cells are one flat array (unit x period x measure); a relation says total = sum(parts) (a breakdown of a
-measure, a year and its months, a region and its portals, the network and its regions).
+Cells are one flat array; a relation says total = sum(parts) (a breakdown of a measure, a year and its months,
+a region and its portals, the network and its regions).
 
 **The attacker** knows every published cell of this and of every earlier publication, every relation, that
 counts are non-negative integers, and what the rules say about a hidden cell: zeros are published, so a
-hidden cell is at least 1. The publication shows one mark for every hidden cell, never why it is hidden (a
-mark "below k" would say the cell is under k). For each hidden cell the attacker solves the smallest and
-the largest value consistent with all of that: an interval [lo, hi].
+hidden cell is at least 1. Cells *withheld by design* (`free`: counts the publication never shows at all,
+such as a portal's monthly total, but which sums tie to published cells) are unknowns at least 0. The
+publication shows one mark for every hidden cell, never why it is hidden (a mark "below k" would say the
+cell is under k). For each hidden cell the attacker solves the smallest and the largest value consistent
+with all of that: an interval [lo, hi].
 
 **The guarantee** of `protect()`: every cell hidden by the threshold rule (0 < value < k) has
 hi - lo >= `width` (default k), so it is never proved to be below k; no other hidden cell is pinned
-(hi > lo). Every cell hidden in an earlier publication whose value has not changed stays hidden (and so
-stays protected as before). Cells in `earlier_visible` count as known; `fixed` cells (structural zeros
-every reader knows) are never hidden and never protect anything. Not modelled: sums of an earlier
-publication over cells whose values have changed since, and an attacker who reasons about how the
-repair chooses cells.
+(hi > lo). Every cell hidden in an earlier publication whose value has not changed stays hidden (and so stays
+protected as before). Cells in `earlier_visible` count as known; `fixed` cells (structural zeros every
+reader knows) are never hidden and never protect anything. Not modelled: sums of an earlier publication over
+cells whose values have changed since, and an attacker who reasons about how the repair chooses cells.
 
-**How**: the cells split into independent blocks (cells linked by relations through cells that may move).
-Per block one linear programme (HiGHS) looks for two feasible tables y and z, both equal to the truth on
-every cell that stays published, keeping every relation, at least 1 on every hidden cell, with
-sign * (y - z) >= width on every protected cell (sign +1 at first) and >= 1 on any other hidden cell the
-audit finds pinned; a published non-zero cell may move in y or z at a cost (1 + log(1 + value) per unit:
-small cells first), and every published cell that moves is hidden. Then y and z are feasible points of the
-attacker's own problem: they *prove* each interval at least max(x, y, z) - min(x, y, z) wide (x, the truth,
-is a third point). The proof is checked in integer arithmetic (`_certify`); cells it does not prove get
-another round (the other orientation, cells one relation further may move). Where the LP's answer is not
-whole numbers, the variables around the fractional cells are solved again with integrality (`milp`), the
-whole block if that fails, so the proof holds against an attacker who uses integrality too. `narrowest`
-is the narrowest interval *proved* (a lower bound: the attacker's true interval is at least as wide).
+**How (one proof per cell)**: for each protected cell, a linear programme (HiGHS) over the cells within a few
+relations of it looks for two whole-number tables y and z that equal the truth on every published cell,
+keep every relation, stay at least 1 on every hidden cell (0 on a withheld one) and differ by at least the
+width on that cell. A published non-zero cell may move at a price (its value plus one, times 10 for a
+regional and 100 for a network cell: those are what most readers read), and every published cell that moves
+is hidden. y and z are feasible points of the attacker's own problem, so they *prove* the cell's interval at
+least max(x, y, z) - min(x, y, z) wide (x, the truth, is a third point), and they stay proofs when more
+cells are hidden later. When the cheapest proof hides a regional or network cell, a wider neighbourhood
+is tried first (up to `max_reach` relations away). Cells that moved in a proof get their interval credited,
+so many cells need no programme of their own. Where the answer is not whole numbers, the same programme is
+solved with integrality. At the end every proof is checked again in integer arithmetic against the final
+pattern (`_certify`). `narrowest` is the narrowest interval *proved* (a lower bound: the attacker's true
+interval is at least as wide).
 
-Why zeros are published: hiding zeros would hide most of a sparse table (most portal-month detail cells
-are zero) and protect nothing, since a zero is not a small count of people; the price is that the
-attacker knows every hidden cell is >= 1, and the proof above uses exactly that lower bound.
+Why one proof per cell and not one pair of tables for all: one pair must move every protected cell by the
+width at once, in one direction, so every total above them moves too; on thin data that hid nearly every
+cell, the yearly network totals included (measured: README, Performance).
+
+Why zeros are published: hiding zeros would hide most of a sparse table and protect nothing, since a zero
+is not a small count of people; the price is that the attacker knows every hidden cell is >= 1, and the
+proofs above use exactly that lower bound.
 """
+import os
+import sys
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse.csgraph import connected_components
 
 
@@ -76,26 +84,43 @@ class Relations:
         the groups in this order."""
         return [np.concatenate([t[:, None], p], axis=1) for t, p in self.groups.values()]
 
+    def restricted(self, keep: np.ndarray) -> "Relations":
+        """The relations whose cells are all kept, renumbered over the kept cells."""
+        new = np.full(len(keep), -1, dtype=np.int64)
+        new[keep] = np.arange(int(keep.sum()))
+        out = Relations({})
+        for totals, parts in self.groups.values():
+            whole = keep[totals] & keep[parts].all(axis=1)
+            out.add(new[totals[whole]], new[parts[whole]])
+        return out
+
 
 @dataclass
 class Protection:
-    hidden: np.ndarray        # bool per cell: not published
+    hidden: np.ndarray        # bool per cell: not published (withheld cells included)
     primary: np.ndarray       # bool per cell: hidden because 0 < value < k (the threshold rule)
     narrowest: float | None   # narrowest interval (hi - lo) proved for any protected cell; None if none
     width: int                # the protection width required
-    rounds: int               # repair rounds taken
+    proofs: int               # linear programmes solved (one or more per proof)
+    limited: np.ndarray | None = None  # bool per cell: hidden cells an earlier publication keeps narrower
+
+
+COST_LEVEL = (1.0, 10.0, 100.0)   # price of moving one unit of a published cell, times (value + 1), per level
 
 
 def protect(values: np.ndarray, relations: Relations, k: int, width: int | None = None,
             fixed: np.ndarray | None = None, earlier_visible: np.ndarray | None = None,
-            earlier_hidden: np.ndarray | None = None, max_rounds: int = 4) -> Protection:
-    """Hide every count 0 < value < k and as few other cells as the repair finds, so that the attacker of the
+            earlier_hidden: np.ndarray | None = None, free: np.ndarray | None = None,
+            level: np.ndarray | None = None, reach: int = 2, max_reach: int = 5) -> Protection:
+    """Hide every count 0 < value < k and as few other cells as the proofs need, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
     `fixed`: cells every reader knows (never hidden, never protection). `earlier_visible`: cells whose current
     value was published before (known to the attacker, even if hidden now). `earlier_hidden`: cells hidden
-    before with the same value now: they stay hidden, unpinned, and keep the width if they are primary. Raises
-    RuntimeError when no repair can protect a cell (nothing is published then).
+    before with the same value now: they stay hidden, unpinned, and keep the width if they are primary.
+    `free`: cells withheld by design (never published, at least 0, no protection of their own). `level`: 0, 1
+    or 2 per cell, how high in the hierarchy (portal, region, network): higher cells cost more to hide.
+    Raises RuntimeError when a cell cannot be proved protected (nothing is published then).
     """
     values = np.asarray(values, dtype=np.int64)
     n = len(values)
@@ -103,47 +128,144 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     if width < 1:
         raise ValueError("the protection width must be at least 1")
     none = np.zeros(n, dtype=bool)
+    free = none if free is None else np.asarray(free, bool)
     fixed = close_known(none.copy() if fixed is None else np.asarray(fixed, bool).copy(), relations)
-    seen = none if earlier_visible is None else np.asarray(earlier_visible, bool) & ~fixed
-    sticky = none if earlier_hidden is None else np.asarray(earlier_hidden, bool) & ~fixed & ~seen & (values > 0)
-    primary = (values > 0) & (values < k) & ~fixed
-    hidden = primary | sticky
+    free = free & ~fixed
+    seen = none if earlier_visible is None else np.asarray(earlier_visible, bool) & ~fixed & ~free
+    sticky = (none if earlier_hidden is None else np.asarray(earlier_hidden, bool)) & ~fixed & ~seen & ~free \
+        & (values > 0)
+    primary = (values > 0) & (values < k) & ~fixed & ~free
+    hidden = primary | sticky | free
     protected = primary & ~seen   # needs `width`; cells the attacker already knows cannot be helped
     movable = ~fixed & ~seen & ((values > 0) | hidden)
-    system = _System(relations, n)
-    ys, zs = values.copy(), values.copy()
-    # What the linear programme asks of each hidden cell: sign * (y - z) >= need. Protected cells ask for the
-    # width, higher in y than in z at first (totals then move with their parts); other hidden cells ask for
-    # nothing until the audit finds one pinned, then for 1. A cell the audit finds short asks the other way.
-    sign, need = np.ones(n), np.where(protected, float(width), 0.0)
-    rounds, redo = 0, hidden & movable
-    while True:
-        rounds += 1
-        # Only cells within `reach` relations of a hidden cell may move (a smaller programme; the proof holds
-        # all the same); each round that fails reaches one relation further.
-        near = system.near(hidden & movable, movable, reach=rounds + 1)
-        for block in system.blocks(near, redo):  # from round 2: the blocks whose proof failed
-            y, z, newly = _repair_block(system, block, values, hidden, sign, need)
-            hidden[block[newly]] = True
-            ys[block], zs[block] = y, z
-        redo = _certify(system, values, hidden, seen | fixed, protected, width, ys, zs)
-        if not redo.any():
-            break
-        if rounds == max_rounds:
-            raise RuntimeError(f"disclosure repair could not prove {int(redo.sum())} hidden cells protected; "
-                               "nothing published")
-        sign[redo & (need > 0)] *= -1
-        need[redo] = np.where(protected[redo], float(width), 1.0)
-    lower = np.maximum(np.maximum(ys, zs), values) - np.minimum(np.minimum(ys, zs), values)
+    level = np.zeros(n, dtype=np.int64) if level is None else np.asarray(level, dtype=np.int64)
+    task = _Task(_System(relations, n), values, hidden, movable, np.where(free, 0, 1),
+                 (values + 1.0) * np.asarray(COST_LEVEL)[level], level, np.where(protected, width, 1), reach,
+                 max_reach, bool(seen.any()))
+    # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
+    wanted = np.nonzero(protected | sticky)[0]
+    wanted = wanted[np.lexsort((wanted, values[wanted]))]
+    proofs, solved, limited = [], 0, []
+    for opened, part_proofs, part_solved, part_limited in _run(task, task.system.parts(wanted, movable)):
+        hidden[opened] = True
+        proofs += part_proofs
+        solved += part_solved
+        limited += part_limited
+    proved = np.zeros(n)           # widest interval proved per cell
+    for block, y, z in proofs:
+        x = values[block]
+        proved[block] = np.maximum(proved[block], np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z))
+    short = _certify(task.system, values, hidden, fixed | seen, task.lower, proofs)
+    need = task.need.copy()
+    need[limited] = 0    # bounded by an earlier publication: as wide as the rest of the table allows
+    short |= hidden & ~fixed & ~seen & ~free & (proved < need)
+    if short.any():
+        raise RuntimeError(f"disclosure check failed: {int(short.sum())} hidden cells not proved protected; "
+                           "nothing published")
     target = protected & hidden
-    narrowest = float(lower[target].min()) if target.any() else None
-    return Protection(hidden=hidden, primary=primary, narrowest=narrowest, width=width, rounds=rounds)
+    narrowest = float(proved[target].min()) if target.any() else None
+    bounded = np.zeros(n, dtype=bool)
+    bounded[limited] = True
+    return Protection(hidden=hidden, primary=primary, narrowest=narrowest, width=width, proofs=solved,
+                      limited=bounded)
 
 
-def suppress(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray | None = None,
-             max_rounds: int = 4) -> np.ndarray:
-    """The mask of cells to hide (old callers): `protect()` with the protection width k."""
-    return protect(values, relations, k, fixed=fixed, max_rounds=max_rounds).hidden
+@dataclass
+class _Task:
+    """What every proof reads: the table, its relations, and the pattern before any proof."""
+    system: "_System"
+    values: np.ndarray
+    hidden: np.ndarray
+    movable: np.ndarray
+    lower: np.ndarray      # per cell: 1 (hidden), 0 (withheld by design)
+    price: np.ndarray      # per cell: cost of moving it one unit
+    level: np.ndarray
+    need: np.ndarray       # per cell: the interval its proof must reach (width, or 1 for an unpinned cell)
+    reach: int
+    max_reach: int
+    earlier: bool          # cells of an earlier publication are known
+
+    def prove_part(self, cells: np.ndarray):
+        """Proofs for the wanted `cells` of one linked part, in order. Returns (cells hidden to protect
+        them, [(block, y, z)], linear programmes solved, cells an earlier publication keeps narrower)."""
+        hidden, proved, proofs, solved, limited = self.hidden.copy(), np.zeros(len(self.values)), [], 0, []
+        for cell in cells.tolist():
+            if proved[cell] >= self.need[cell]:
+                continue
+            found = None
+            # The nearest cells first; when that proof hides a regional or network cell (or there is none), a
+            # wider neighbourhood; when that one still hides a network cell, the whole linked part of the table.
+            for r in (self.reach, self.max_reach, self.system.n_cells):
+                block = self.system.near(cell, self.movable, r)
+                result = _prove(self.system, block, cell, int(self.need[cell]), self.values, hidden, self.lower,
+                                self.price)
+                solved += 1
+                if result is not None:
+                    found = (block,) + result
+                    opened = self.level[block[result[2]]]
+                    if not (opened > 0).any() or (r == self.max_reach and not (opened > 1).any()):
+                        break   # no wider search when nothing above the portals (or the regions) is hidden
+            if found is None and self.earlier:
+                # What an earlier publication showed can bound a cell (a total published before, when k has
+                # risen since): the widest interval the whole part allows, reported as the narrowest.
+                block = self.system.near(cell, self.movable, self.system.n_cells)
+                result = _prove(self.system, block, cell, int(self.need[cell]), self.values, hidden, self.lower,
+                                self.price, shortfall=True)
+                solved += 1
+                if result is not None:
+                    found = (block,) + result
+                    limited.append(cell)
+                elif self.need[cell] == 1:
+                    # A cell hidden before to protect another (not small), which an earlier publication and
+                    # what is known now pin: it stays hidden; hiding more now cannot undo what was shown.
+                    limited.append(cell)
+                    continue
+            if found is None:
+                raise RuntimeError("disclosure control could not prove a hidden cell protected; nothing published")
+            block, y, z, newly = found
+            hidden[block[newly]] = True
+            x = self.values[block]
+            proved[block] = np.maximum(proved[block],
+                                       np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z))
+            proofs.append((block, y, z))
+        return np.nonzero(hidden & ~self.hidden)[0], proofs, solved, limited
+
+
+PARALLEL_FROM = 1000   # wanted cells from which the parts are proved in parallel (a process costs ~1 s to start)
+
+
+def _run(task: _Task, parts: list[np.ndarray]):
+    """Every part's proofs; on more than one core and many cells, parts run in forked processes (parts share
+    no cell that may move, so the result is the same; a process that cannot start leaves it to this one)."""
+    workers = min(os.cpu_count() or 1, len(parts))
+    if workers < 2 or sum(len(p) for p in parts) < PARALLEL_FROM or "fork" not in _start_methods():
+        return [task.prove_part(part) for part in parts]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    global _ADOPTED
+    _ADOPTED = task   # inherited by the forked workers: nothing to copy
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            order = sorted(range(len(parts)), key=lambda i: -len(parts[i]))
+            done = dict(zip(order, pool.map(_prove_adopted, [parts[i] for i in order])))
+        return [done[i] for i in range(len(parts))]
+    except (BrokenProcessPool, OSError):
+        return [task.prove_part(part) for part in parts]
+    finally:
+        _ADOPTED = None
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+    return multiprocessing.get_all_start_methods()
+
+
+_ADOPTED: _Task | None = None
+
+
+def _prove_adopted(cells: np.ndarray):
+    return _ADOPTED.prove_part(cells)
 
 
 class _System:
@@ -162,220 +284,165 @@ class _System:
         else:
             rows, cols, signs = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
         self.matrix = sparse.csr_matrix((signs, (rows, cols)), shape=(start, n_cells))
-        self.by_cell = self.matrix.T.tocsr()
+        self.by_cell = self.matrix.T.tocsr()      # per cell, its relations (with their signs)
         self.n_rows, self.n_cells = start, n_cells
 
-    def near(self, cells: np.ndarray, allowed: np.ndarray, reach: int) -> np.ndarray:
-        """`cells` and the allowed cells within `reach` relations of them."""
-        out = cells.copy()
-        for _ in range(reach):
-            rows = abs(self.matrix) @ out.astype(np.float64) > 0
-            grown = (abs(self.by_cell) @ rows.astype(np.float64) > 0) & allowed
-            if not (grown & ~out).any():
-                break
-            out |= grown
-        return out
-
-    def blocks(self, movable: np.ndarray, wanted: np.ndarray) -> list[np.ndarray]:
-        """Movable cells linked by relations, as arrays of cell indices; only blocks holding a wanted cell."""
-        cells = np.nonzero(movable)[0]
+    def parts(self, cells: np.ndarray, movable: np.ndarray) -> list[np.ndarray]:
+        """`cells` (in their order) grouped by the part of the table they are linked to through movable cells."""
         if len(cells) == 0:
             return []
-        sub = self.by_cell[cells].tocoo()           # (cell, row) entries
-        m = self.n_rows
-        graph = sparse.csr_matrix((np.ones(len(sub.row)), (sub.row, sub.col + len(cells))),
-                                  shape=(len(cells) + m, len(cells) + m))
-        count, label = connected_components(graph, directed=False)
-        label = label[:len(cells)]
-        keep = np.unique(label[wanted[cells]])
-        order = np.argsort(label, kind="stable")
-        bounds = np.searchsorted(label[order], np.arange(count + 1))
-        return [cells[order[bounds[b]:bounds[b + 1]]] for b in keep]
+        use = sparse.csr_matrix(sparse.diags(movable.astype(np.float64)) @ self.by_cell)
+        use.eliminate_zeros()
+        graph = sparse.bmat([[None, use], [use.T, None]], format="csr")
+        _, label = connected_components(graph, directed=False)
+        label = label[cells]
+        return [cells[label == part] for part in dict.fromkeys(label.tolist())]
 
-
-def _repair_block(system: _System, block: np.ndarray, values, hidden, sign, need):
-    """One block's linear programme (see the module docstring). A hidden cell c with need[c] > 0 asks for
-    sign[c] * (y[c] - z[c]) >= need[c]; a shortfall is allowed at a price far above any
-    hiding (the audit then finds the cell, and the next round asks for the other orientation). Returns y
-    and z over the block and the mask of the block's published cells that must be hidden."""
-    sub = system.matrix[:, block]
-    rows = np.nonzero(np.diff(sub.indptr))[0]
-    sub = sub[rows]
-    m = sub.shape[0]
-    h = hidden[block]
-    v = ~h
-    n_h, n_v = int(h.sum()), int(v.sum())
-    a_h, a_v = sub[:, np.nonzero(h)[0]], sub[:, np.nonzero(v)[0]]
-    x_h, x_v = values[block][h].astype(np.float64), values[block][v].astype(np.float64)
-
-    def zeros(r, c):
-        return sparse.csr_matrix((r, c))
-    # columns: y [d_h, up_v, down_v], z [d_h, up_v, down_v], shortfall [n_h]; a published cell moves by up - down
-    one = sparse.hstack([a_h, a_v, -a_v])
-    asks = np.nonzero(need[block][h] > 0)[0]
-    n_a = len(asks)
-    orient = sparse.csr_matrix((sign[block][h][asks], (np.arange(n_a), asks)), shape=(n_a, n_h))
-    size = n_h + 2 * n_v
-    matrix = sparse.vstack([
-        sparse.hstack([one, zeros(m, size + n_a)]),
-        sparse.hstack([zeros(m, size), one, zeros(m, n_a)]),
-        sparse.hstack([orient, zeros(n_a, 2 * n_v), -orient, zeros(n_a, 2 * n_v),
-                       sparse.identity(n_a, format="csr")]),
-    ]).tocsr()
-    wanted = need[block][h][asks]
-    lower = np.concatenate([np.zeros(2 * m), wanted])
-    upper = np.concatenate([np.zeros(2 * m), np.full(n_a, np.inf)])
-    cost_v = 1.0 + np.log1p(x_v)
-    shortfall = 1e3 * (1.0 + (cost_v.max() if n_v else 1.0)) * max(1, len(block))
-    cost = np.concatenate([np.zeros(n_h), cost_v, cost_v] * 2 + [np.full(n_a, shortfall)])
-    lb = np.concatenate([1.0 - x_h, np.zeros(2 * n_v)] * 2 + [np.zeros(n_a)])   # a hidden cell stays >= 1
-    ub = np.concatenate([np.full(n_h, np.inf), np.full(n_v, np.inf), x_v - 1.0] * 2 + [wanted])
-    # Interior point with crossover to a vertex: 13 times faster than the dual simplex on a year of the demo
-    # (2.4 s against 30.8 s CPU), same optimum.
-    res = linprog(cost, A_ub=-matrix[2 * m:] if n_a else None, b_ub=-wanted if n_a else None,
-                  A_eq=matrix[:2 * m], b_eq=np.zeros(2 * m),
-                  bounds=np.column_stack([lb, ub]), method="highs-ipm")
-    constraints = LinearConstraint(matrix, lower, upper)
-    if res.x is not None and np.abs(res.x - np.round(res.x)).max() > 1e-6:  # whole numbers, or no proof
-        # Keep the whole-number part of the answer and solve for whole numbers only around the cells that
-        # came out fractional (the cells sharing a relation with one); if that has no answer, the block.
-        h_cells, v_cells = np.nonzero(h)[0], np.nonzero(v)[0]
-        owner = np.concatenate([h_cells, v_cells, v_cells] * 2 + [h_cells[asks]])
-        fractional = np.zeros(len(block), dtype=bool)
-        fractional[owner[np.abs(res.x - np.round(res.x)) > 1e-6]] = True
-        rows_hit = abs(sub) @ fractional.astype(np.float64) > 0
-        around = (abs(sub).T @ rows_hit.astype(np.float64) > 0) | fractional
-        free = around[owner]
-        fixed_at = np.round(res.x)
-        local = milp(cost, constraints=constraints, integrality=np.ones(len(cost)),
-                     bounds=Bounds(np.where(free, lb, fixed_at), np.where(free, ub, fixed_at)))
-        res = local if local.x is not None else milp(cost, constraints=constraints, bounds=Bounds(lb, ub),
-                                                     integrality=np.ones(len(cost)))
-    if res.x is None:
-        raise RuntimeError(f"disclosure repair: no solution for a block ({res.message}); nothing published")
-    sol = np.round(res.x)
-    points = []
-    for p in (sol[:size], sol[size:2 * size]):
-        d = np.zeros(len(block))
-        d[h] = p[:n_h]
-        d[v] = p[n_h:n_h + n_v] - p[n_h + n_v:]
-        points.append(values[block] + d.astype(np.int64))
-    y, z = points
-    newly = v & ((y != values[block]) | (z != values[block]))
-    return y, z, newly
-
-
-def _certify(system: _System, values, hidden, known, protected, width: int, ys, zs) -> np.ndarray:
-    """The audit: y and z must be whole-number tables that keep every published cell and every relation, with
-    hidden cells >= 1; then each hidden cell's interval is at least max(x, y, z) - min(x, y, z) wide. Returns
-    the hidden cells this does not prove (protected: narrower than width; others: pinned)."""
-    ok = True
-    for p in (ys, zs):
-        whole = np.all(p == np.round(p))
-        same = np.all(p[~hidden | known] == values[~hidden | known])
-        rows_hold = whole and np.array_equal(system.matrix @ np.round(p).astype(np.int64),
-                                             system.matrix @ values)
-        ok = ok and whole and same and rows_hold and bool(np.all(p[hidden] >= 1))
-    if not ok:
-        return hidden & ~known
-    lower = np.maximum(np.maximum(ys, zs), values) - np.minimum(np.minimum(ys, zs), values)
-    need = np.where(protected, width, 1)
-    return hidden & ~known & (lower < need)
-
-
-def determined_cells(hidden: np.ndarray, relations: Relations, vectors: int = 2, seed: int = 0,
-                     warm: dict | None = None, around: np.ndarray | None = None) -> np.ndarray:
-    """Hidden cells an attacker pins down by solving every published sum at once as one linear system.
-
-    A hidden cell is safe when some change to the hidden cells leaves every published sum as it is; such
-    changes form the null space of the sums restricted to the hidden cells. Random vectors projected on
-    that null space (conjugate gradients on A·Aᵀ, Jacobi-preconditioned) move every safe cell; a cell no
-    projection moves is returned. Numerical error can only report a safe cell as pinned (one more cell
-    hidden), not the reverse: the projection must converge or this raises.
-
-    The system splits into independent blocks (hidden cells linked by shared sums); with `around`, only
-    the blocks holding one of those cells are solved. `warm` (a dict kept across calls by suppress) keeps
-    each cell's random vector and the last solution, so that a block solved again starts near its answer.
-    """
-    rows, cols, coef, row_ids, cells = _hidden_system(hidden, relations)
-    if len(row_ids) == 0:  # no published sum holds a hidden cell: none can be worked out
-        return cells[:0]
-    if around is not None:
-        rows, cols, coef, row_ids, cells = _blocks_holding(rows, cols, coef, row_ids, cells, around[cells])
-    n, m = len(cells), len(row_ids)
-    if n == 0:
+    def near(self, cell: int, allowed: np.ndarray, reach: int) -> np.ndarray:
+        """`cell` and the allowed cells within `reach` relations of it, sorted."""
+        cells = np.array([cell])
+        for _ in range(reach):
+            rows = np.unique(_gather(self.by_cell, cells))
+            grown = np.unique(_gather(self.matrix, rows))
+            grown = np.union1d(cells, grown[allowed[grown]])
+            if len(grown) == len(cells):
+                break
+            cells = grown
         return cells
-    if warm is None:
-        warm = {}
-    if "r" not in warm:
-        warm["r"] = np.random.default_rng(seed).standard_normal((len(hidden), vectors))
-        warm["y"] = np.zeros((sum(len(t) for t, _ in relations.groups.values()), vectors))
-    a = sparse.csr_matrix((coef, (rows, cols)), shape=(m, n))
-    at = a.T.tocsr()
-    diag = np.bincount(rows, minlength=m).astype(np.float64)[:, None]
-    r = warm["r"][cells]
-    y = _solve_normal_equations(a.dot, at.dot, a @ r, diag, warm["y"][row_ids])
-    warm["y"][row_ids] = y
-    moved = np.abs(r - at @ y).max(axis=1)
-    return cells[moved < 1e-6]
+
+    def entries(self, cells: np.ndarray):
+        """The relations holding `cells`: (row, position in `cells`, sign) per entry, rows numbered from 0."""
+        starts, lengths = self.by_cell.indptr[cells], np.diff(self.by_cell.indptr)[cells]
+        at = _positions(starts, lengths)
+        rows, number = np.unique(self.by_cell.indices[at], return_inverse=True)
+        return number, np.repeat(np.arange(len(cells)), lengths), self.by_cell.data[at], len(rows)
 
 
-def _blocks_holding(rows, cols, coef, row_ids, cells, wanted: np.ndarray):
-    """The part of the system (rows and columns renumbered) in the blocks that hold a wanted column."""
-    m, n = len(row_ids), len(cells)
-    graph = sparse.csr_matrix((np.ones(len(rows)), (rows, cols + m)), shape=(m + n, m + n))
-    _, label = connected_components(graph, directed=False)
-    keep = np.zeros(label.max() + 1, dtype=bool)
-    keep[label[m:][wanted]] = True
-    keep_row, keep_col = keep[label[:m]], keep[label[m:]]
-    new_row = np.cumsum(keep_row) - 1
-    new_col = np.cumsum(keep_col) - 1
-    entry = keep_row[rows]
-    return new_row[rows[entry]], new_col[cols[entry]], coef[entry], row_ids[keep_row], cells[keep_col]
+def _positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices starts[i] .. starts[i] + lengths[i] - 1 for every i, concatenated."""
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - ends + lengths, lengths) + np.arange(ends[-1] if len(ends) else 0)
 
 
-def _solve_normal_equations(a, at, b: np.ndarray, diag: np.ndarray, start: np.ndarray, tol: float = 1e-11,
-                            max_iter: int = 20_000) -> np.ndarray:
-    """Preconditioned conjugate gradients for (A·Aᵀ) y = b from `start`, every column of b at once; b is in
-    the range of A, so the system is consistent. Inside, one row per vector: contiguous products and dots
-    (a third of the time of column-wise ones here)."""
-    b, y, diag = b.T.copy(), start.T.copy(), diag.ravel()
-    normal = lambda v: np.stack([a(at(row)) for row in v])  # noqa: E731
-    dot = lambda u, v: np.einsum("ij,ij->i", u, v)  # noqa: E731
-    res = b - normal(y)
-    z = res / diag
-    p, rz, target = z.copy(), dot(res, z), tol ** 2 * dot(b, b)
-    for _ in range(max_iter):
-        if (dot(res, res) <= target).all():
-            return y.T
-        mp = normal(p)
-        alpha = (rz / np.maximum(dot(p, mp), 1e-300))[:, None]
-        y += alpha * p
-        res -= alpha * mp
-        z = res / diag
-        rz, rz_old = dot(res, z), rz
-        p = z + (rz / np.maximum(rz_old, 1e-300))[:, None] * p
-    raise RuntimeError("disclosure audit did not converge; nothing published")
+def _gather(matrix: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """The column indices of the given rows of a CSR matrix, concatenated (scipy's indexing costs more)."""
+    return matrix.indices[_positions(matrix.indptr[rows], np.diff(matrix.indptr)[rows])]
 
 
-def _hidden_system(hidden: np.ndarray, relations: Relations):
-    """The relations that touch a hidden cell, over hidden cells only: sparse (row, column, ±1) entries."""
-    cells = np.nonzero(hidden)[0]
-    col_of = np.full(len(hidden), -1, dtype=np.int64)
-    col_of[cells] = np.arange(len(cells))
-    rows, cols, coef, ids, m, first = [], [], [], [], 0, 0
-    for members in relations.members():
-        sign = np.where(np.arange(members.shape[1]) == 0, 1.0, -1.0)
-        use = np.nonzero(hidden[members].any(axis=1))[0]
-        r, c = np.nonzero(hidden[members[use]])
-        rows.append(m + r)
-        cols.append(col_of[members[use][r, c]])
-        coef.append(sign[c])
-        ids.append(first + use)
-        m, first = m + len(use), first + len(members)
-    if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64), cells
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), np.concatenate(ids), cells
+def _solver() -> highspy.Highs:
+    """One HiGHS instance per process, made silent (its constructor prints a banner on standard output)."""
+    global _HIGHS
+    if _HIGHS is None:
+        sys.stdout.flush()
+        saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        try:
+            _HIGHS = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _HIGHS.setOptionValue("output_flag", False)
+        _HIGHS.setOptionValue("presolve", "off")   # the programmes are small: presolve took half the time
+        # No solver threads: the programmes are too small to share, and a process forked by _run() would wait
+        # for ever on threads that only exist in its parent.
+        _HIGHS.setOptionValue("threads", 1)
+    return _HIGHS
+
+
+_HIGHS = None
+
+
+def _prove(system: _System, block: np.ndarray, cell: int, need: int, values, hidden, lower, price,
+           shortfall: bool = False):
+    """One proof: the cheapest y and z over `block` (every other cell at its true value) that keep every
+    relation, equal the truth on published cells that do not move, stay >= `lower` on hidden cells, and
+    differ by at least `need` on `cell` (with `shortfall`: as much as they can, at least 1). Returns (y, z, mask
+    of the block's published cells that move), or None when there is no such pair in this block."""
+    row, col, sign, m = system.entries(block)
+    h = hidden[block]
+    hc, vc = np.nonzero(h)[0], np.nonzero(~h)[0]
+    n_h, n_v = len(hc), len(vc)
+    x = values[block].astype(np.float64)
+    # Columns per table: d (hidden cells), up, down (published cells; a published cell moves by up - down).
+    # Rows: y's relations, z's relations, then d_y[cell] - d_z[cell] >= need.
+    size = n_h + 2 * n_v
+    var = np.empty(len(block), dtype=np.int64)
+    var[hc], var[vc] = np.arange(n_h), n_h + np.arange(n_v)
+    down = ~h[col]
+    one_r = np.concatenate([row, row[down]])
+    one_c = np.concatenate([var[col], var[col[down]] + n_v])
+    one_v = np.concatenate([sign, -sign[down]])
+    target = int(var[np.searchsorted(block, cell)])
+    extra = int(shortfall)   # a last column s: d_y[cell] - d_z[cell] + s >= need, 0 <= s <= need - 1
+    rows = np.concatenate([one_r, one_r + m, [2 * m, 2 * m], [2 * m] * extra])
+    cols = np.concatenate([one_c, one_c + size, [target, size + target], [2 * size] * extra])
+    data = np.concatenate([one_v, one_v, [1.0, -1.0], [1.0] * extra])
+    order = np.lexsort((rows, cols))
+    matrix = (np.searchsorted(cols[order], np.arange(2 * size + extra + 1)), rows[order], data[order], 2 * m + 1)
+    cost_v = price[block][vc]
+    cost = np.concatenate([np.zeros(n_h), cost_v, cost_v] * 2 + [[1e3 * (1 + cost_v.sum())] * extra])
+    lb = np.concatenate([lower[block][hc] - x[hc], np.zeros(2 * n_v)] * 2 + [[0.0] * extra])
+    ub = np.concatenate([np.full(n_h, np.inf), np.full(n_v, np.inf), x[vc] - 1.0] * 2 + [[need - 1.0] * extra])
+    row_lo = np.concatenate([np.zeros(2 * m), [float(need)]])
+    row_hi = np.concatenate([np.zeros(2 * m), [np.inf]])
+    sol = _solve(matrix, cost, lb, ub, row_lo, row_hi, integral=False)
+    if sol is not None and np.abs(sol - np.round(sol)).max() > 1e-6:
+        sol = _solve(matrix, cost, lb, ub, row_lo, row_hi, integral=True)
+    if sol is None:
+        return None
+    sol = np.round(sol).astype(np.int64)[:2 * size]
+    points = []
+    for p in (sol[:size], sol[size:]):
+        d = np.zeros(len(block), dtype=np.int64)
+        d[hc] = p[:n_h]
+        d[vc] = p[n_h:n_h + n_v] - p[n_h + n_v:]
+        points.append(values[block] + d)
+    y, z = points
+    if y[np.searchsorted(block, cell)] - z[np.searchsorted(block, cell)] < (1 if shortfall else need):
+        return None
+    return y, z, ~h & ((y != values[block]) | (z != values[block]))
+
+
+def _solve(matrix, cost, lb, ub, row_lo, row_hi, integral: bool):
+    """Minimise cost over lb <= x <= ub, row_lo <= A x <= row_hi with HiGHS (A given column-wise as
+    (starts, rows, values, number of rows)); None when infeasible."""
+    starts, rows, data, n_rows = matrix
+    solver = _solver()
+    solver.passModel(len(cost), n_rows, len(rows), int(highspy.MatrixFormat.kColwise),
+                     int(highspy.ObjSense.kMinimize), 0.0, cost, lb, ub, row_lo, row_hi,
+                     starts.astype(np.int32), rows.astype(np.int32), data.astype(np.float64),
+                     np.full(len(cost), int(integral), dtype=np.int32))
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.array(solver.getSolution().col_value)
+
+
+def _certify(system: _System, values, hidden, known, lower, proofs) -> np.ndarray:
+    """The audit, in integer arithmetic against the final pattern: each proof's y and z keep every relation,
+    equal the truth on every published or known cell, and respect the bounds on hidden cells. Returns the
+    cells of the proofs that fail (they count as not proved)."""
+    failed = np.zeros(len(values), dtype=bool)
+    if not proofs:
+        return failed
+    cols, rows, data = [], [], []
+    for j, (block, y, z) in enumerate(proofs):
+        for side, p in enumerate((y, z)):
+            d = p - values[block]
+            moved = np.nonzero(d)[0]
+            if (~hidden[block[moved]] | known[block[moved]]).any() or (p < lower[block])[hidden[block]].any():
+                failed[block] = True
+            cols.append(np.full(len(moved), 2 * j + side))
+            rows.append(block[moved])
+            data.append(d[moved])
+    deltas = sparse.csc_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                               shape=(len(values), 2 * len(proofs)), dtype=np.int64)
+    product = sparse.coo_matrix(system.matrix.astype(np.int64) @ deltas)
+    broken = np.unique(product.col[product.data != 0])
+    for j in set((broken // 2).tolist()):
+        failed[proofs[j][0]] = True
+    return failed & hidden
 
 
 def close_known(known: np.ndarray, relations: Relations) -> np.ndarray:
@@ -395,132 +462,6 @@ def close_known(known: np.ndarray, relations: Relations) -> np.ndarray:
 
 
 def exposed_cells(values: np.ndarray, hidden: np.ndarray, relations: Relations) -> np.ndarray:
-    """Hidden cells an attacker works out by solving sums with one unknown, again and again.
-
-    Empty after suppress(): publish() checks it as a last guard; the tests attack independently too.
-    """
+    """Hidden cells an attacker works out by solving sums with one unknown, again and again: publish() checks
+    it as a last guard; the tests attack independently too."""
     return np.nonzero(close_known(~hidden, relations) & hidden)[0]
-
-
-# --- exact recovery only (the default until the interval protection is fast enough) -----------------
-
-def protect_exact(values, relations: Relations, k: int, width: int | None = None, fixed=None,
-                  earlier_visible=None, earlier_hidden=None) -> Protection:
-    """The default protection (PORTAL_STATS_PROTECTION=exact): suppress() across all linked sums, with cells
-    hidden in an earlier publication kept hidden (treated as small) and cells published before with the same
-    value counted as known. No hidden cell can be solved exactly from the published sums; it proves no
-    interval width, so `narrowest` is None."""
-    values = np.asarray(values)
-    n = len(values)
-    fixed = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
-    earlier_visible = np.zeros(n, dtype=bool) if earlier_visible is None else np.asarray(earlier_visible, dtype=bool)
-    earlier_hidden = np.zeros(n, dtype=bool) if earlier_hidden is None else np.asarray(earlier_hidden, dtype=bool)
-    primary = (values >= 1) & (values < k) & ~fixed
-    sticky = earlier_hidden & ~earlier_visible & ~fixed & (values > 0)
-    as_seen = np.where(sticky, 1, values)  # hidden before: hidden again, like a small count
-    known = fixed | (earlier_visible & ~earlier_hidden & ~primary)
-    try:
-        hidden = suppress_exact(as_seen, relations, k, known)
-    except RuntimeError:
-        hidden = suppress_exact(as_seen, relations, k, fixed)
-    return Protection(hidden=hidden, primary=primary, narrowest=None, width=k if width is None else width, rounds=0)
-
-
-def suppress_exact(values: np.ndarray, relations: Relations, k: int, fixed: np.ndarray | None = None,
-             max_rounds: int = 100) -> np.ndarray:
-    """The exact-recovery mask (PORTAL_STATS_PROTECTION=exact): small counts hidden, then secondary cells until
-    every relation with a hidden cell hides two and no hidden cell is solved by all published sums at once;
-    `values` is flat (non-negative integers).
-
-    `fixed` marks cells a reader knows anyway (e.g. months before a portal existed): never hidden,
-    never chosen to protect another cell.
-    """
-    fixed = close_known(np.zeros(len(values), dtype=bool) if fixed is None else fixed.copy(), relations)
-    hidden = (values >= 1) & (values < k) & ~fixed
-    safe = np.zeros(len(values), dtype=bool)  # hiding more never exposes a safe cell, so each is audited once
-    tries: dict[int, int] = {}
-    index, warm = None, {}
-    for _ in range(max_rounds):
-        hidden = _protect_in_each_relation(values, relations, fixed, hidden, max_rounds)
-        pinned = determined_cells(hidden, relations, warm=warm, around=hidden & ~safe)
-        safe = hidden.copy()
-        safe[pinned] = False
-        if len(pinned) == 0:
-            return hidden
-        index = index or _RelationIndex(relations, len(values))
-        hidden = _hide_a_neighbour(values, index, fixed, hidden, pinned, tries)
-    raise RuntimeError("secondary suppression did not settle")
-
-
-def _protect_in_each_relation(values, relations: Relations, fixed, hidden, max_rounds: int) -> np.ndarray:
-    """Step 1: hide cells until no relation has exactly one hidden cell."""
-    hidden = hidden.copy()
-    for _ in range(max_rounds):
-        changed = False
-        for totals, parts in relations.groups.values():
-            count = hidden[totals].astype(np.int64) + hidden[parts].sum(axis=1)
-            exposed = np.nonzero(count == 1)[0]
-            if len(exposed) == 0:
-                continue
-            p = parts[exposed]
-            v = values[p].astype(np.float64)
-            score = np.where(hidden[p] | fixed[p] | (v == 0), np.inf, v)  # zero cells protect nothing
-            best = np.argmin(score, axis=1)
-            has_part = np.isfinite(score[np.arange(len(exposed)), best])
-            hidden[p[np.arange(len(exposed)), best][has_part]] = True
-            lone_total = totals[exposed][~has_part]
-            if fixed[lone_total].any():
-                raise RuntimeError("a hidden cell's only protection would be a cell every reader knows")
-            hidden[lone_total] = True
-            changed = True
-        if not changed:
-            return hidden
-    raise RuntimeError("secondary suppression did not settle")
-
-
-class _RelationIndex:
-    """Which relations each cell is in, and the cells of each relation (for the repair's search)."""
-
-    def __init__(self, relations: Relations, n_cells: int):
-        members = relations.members()
-        flat = np.concatenate([m.ravel() for m in members])
-        first = np.cumsum([0] + [len(m) for m in members])
-        rel_id = np.concatenate([np.repeat(np.arange(len(m)) + first[g], m.shape[1]) for g, m in enumerate(members)])
-        order = np.argsort(flat, kind="stable")
-        self._rel_of_cell, self._starts = rel_id[order], np.searchsorted(flat[order], np.arange(n_cells + 1))
-        self._members = members
-        self._first = first
-
-    def relations_of(self, cell: int) -> list[list[int]]:
-        out = []
-        for r in self._rel_of_cell[self._starts[cell]:self._starts[cell + 1]].tolist():
-            g = int(np.searchsorted(self._first, r, side="right")) - 1
-            out.append(self._members[g][r - self._first[g]].tolist())
-        return out
-
-
-def _hide_a_neighbour(values, index: _RelationIndex, fixed, hidden, pinned: np.ndarray, tries: dict) -> np.ndarray:
-    """Step 2's repair: for each pinned cell, hide the nearest visible non-zero cell, searching its relations
-    first, then the relations of the hidden cells it shares a relation with, and so on. A cell pinned
-    again gets the smallest such cell in every relation searched, not just one."""
-    usable = ~hidden & ~fixed & (values > 0)
-    before, hidden = hidden, hidden.copy()
-    for cell in pinned:
-        seen, frontier = {int(cell)}, [int(cell)]
-        while frontier:
-            related = [cells for x in frontier for cells in index.relations_of(x)]
-            near = {y for cells in related for y in cells}
-            by_relation = [c for c in ([y for y in cells if usable[y]] for cells in related) if c]
-            if by_relation:
-                tries[int(cell)] = tries.get(int(cell), 0) + 1
-                choices = by_relation if tries[int(cell)] > 1 else [[y for c in by_relation for y in c]]
-                for c in choices:
-                    best = min(c, key=lambda y: values[y])
-                    hidden[best], usable[best] = True, False
-                break
-            frontier = [y for y in near if hidden[y] and y not in seen]
-            seen.update(frontier)
-        # else: this round already hid every candidate near the cell; the next audit looks again
-    if not (hidden != before).any():
-        raise RuntimeError("a hidden cell can be worked out and no cell is left to protect it")
-    return hidden

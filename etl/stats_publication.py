@@ -14,13 +14,14 @@ from sqlalchemy import delete, select
 
 from . import stats_policy
 from .db import insert_many
-from .disclosure import Relations, exposed_cells, protect, protect_exact
+from .disclosure import Relations, exposed_cells, protect
 from .errors import InputError
 from .schema import portal_stat, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
 from .stats_store import active_loads, cell_key, earlier_cells, load_counts, save_publication
 
+LEVELS = {"portal": 0, "region": 1, "network": 2}   # disclosure cost: a network cell is what most readers read
 COLUMNS = ["unit_kind", "unit_code", "period_kind", "period_start"] + [
     c for m in MEASURES for c in (m, f"{m}_suppressed")]
 
@@ -33,8 +34,10 @@ class Table:
     values: np.ndarray
     hidden: np.ndarray
     narrowest: float | None
-    rounds: int
+    proofs: int     # linear programmes the disclosure control solved
     set_aside: int  # portal-months counted before the portal's launch month: not published
+    shown: np.ndarray  # per row and measure: published at this grain (monthly rows: `received` only)
+    bounded: int = 0   # hidden cells an earlier publication already bounds narrower than the width
 
 
 def publish(conn, load_id: int, k: int, width: int) -> str:
@@ -46,20 +49,22 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
         return "no statistics loaded"
     net = Network(conn)
     counts, missing = load_counts(conn, use, net)
-    method = stats_policy.protection()
     try:
-        table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)), method)
+        table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)))
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
-    cells, suppressed = int(table.hidden.size), int(table.hidden.sum())
-    save_publication(conn, load_id, dict(rule=stats_policy.PROTECTIONS[method], k=k, width=width, narrowest=table.narrowest,
+    cells, suppressed = int(table.shown.sum()), int(table.hidden.sum())
+    save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=table.narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
     if missing:
         notes.append(f"counts of portal(s) no longer in the portal list kept, not published: {', '.join(missing)}")
+    if table.bounded:
+        notes.append(f"{table.bounded} hidden cell(s) an earlier publication already bounds narrower than the "
+                     f"width kept hidden")
     if table.set_aside:
         notes.append(f"{table.set_aside} portal-month(s) counted before the portal's launch month not published")
     return "; ".join(notes)
@@ -75,7 +80,7 @@ def republish(conn, load_id: int) -> str | None:
     return publish(conn, load_id, k, width)
 
 
-def build(counts: Counts, net: Network, k: int, width: int, earlier: list, method: str = "exact") -> Table:
+def build(counts: Counts, net: Network, k: int, width: int, earlier: list) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
     `earlier`: (keys, values, hidden) of every earlier publication of the same kind."""
     values = counts.values.copy()
@@ -88,7 +93,7 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, metho
     span = _span(values)
     if span is None:
         return Table([], [], np.zeros((0, len(MEASURES)), np.int64), np.zeros((0, len(MEASURES)), bool), None, 0,
-                     set_aside)
+                     set_aside, np.zeros((0, len(MEASURES)), bool))
     first, last = span
     months = list(range(first, last + 1))
     years = sorted({month_start(m).year for m in months})
@@ -123,38 +128,56 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, metho
 
     relations = _relations(n_units, n_periods, n_measures, years, year_at, months_of, regions, region_of,
                            [net.region[i] for i, _, _ in portal_units])
+    monthly = np.array([kind == "month" for kind, _ in periods])
+    is_portal = np.array([kind == "portal" for kind, _ in units])
     starts = {u: s for u, (_, _, s) in enumerate(portal_units)}
-    fixed = np.zeros((n_units, n_periods, n_measures), dtype=bool)  # before a portal started: known zero
-    for u, start in starts.items():
-        fixed[u, :max(0, start - first)] = True
-    published = np.zeros((n_units, n_periods), dtype=bool)  # a portal from its start month (and that year) on
+    published = np.zeros((n_units, n_periods), dtype=bool)  # rows: a portal by year from its start, the rest
     for u in range(n_units):
         start = starts.get(u, first)
         published[u] = [pv >= start if pk == "month" else pv >= month_start(start).year for pk, pv in periods]
+    before_start = ~published.copy()
+    published[np.ix_(is_portal, monthly)] = False
+    # The design (README, "What is published"): by month only `received`, for regions and the network; a
+    # portal's monthly total is withheld but tied by sums to published cells, so the attacker sees it as an
+    # unknown (free); the other monthly cells only add sums the yearly ones already imply, so they are left out.
+    in_system = np.ones(cube.shape, dtype=bool)
+    in_system[:, monthly, 1:] = False
+    free = np.zeros(cube.shape, dtype=bool)
+    free[np.ix_(is_portal, monthly, [0])] = True
+    fixed = before_start[:, :, None] & np.ones(n_measures, dtype=bool)  # before a portal started: known zero
+    level = np.broadcast_to(np.array([LEVELS[kind] for kind, _ in units])[:, None, None], cube.shape)
     unit_at, period_at = np.nonzero(published)
     keys = [cell_key(units[u][0], units[u][1], periods[t][0],
                      month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1))
             for u, t in zip(unit_at.tolist(), period_at.tolist())]
+    shown_measure = in_system[unit_at, period_at]        # per row: the measures it publishes
     seen_visible, seen_hidden = _earlier_masks(keys, cube[unit_at, period_at], earlier)
     earlier_visible = np.zeros_like(fixed)
     earlier_hidden = np.zeros_like(fixed)
-    earlier_visible[unit_at, period_at] = seen_visible
-    earlier_hidden[unit_at, period_at] = seen_hidden
-    protection = (protect if method == "interval" else protect_exact)(
-        cube.ravel(), relations, k, width=width, fixed=fixed.ravel(), earlier_visible=earlier_visible.ravel(),
-        earlier_hidden=earlier_hidden.ravel())
-    if len(exposed_cells(cube.ravel(), protection.hidden, relations)):
+    earlier_visible[unit_at, period_at] = seen_visible & shown_measure
+    earlier_hidden[unit_at, period_at] = seen_hidden & shown_measure
+    flat = in_system.ravel()
+    protection = protect(cube.ravel()[flat], relations.restricted(flat), k, width=width, fixed=fixed.ravel()[flat],
+                         earlier_visible=earlier_visible.ravel()[flat], earlier_hidden=earlier_hidden.ravel()[flat],
+                         free=free.ravel()[flat], level=level.ravel()[flat])
+    hidden_all = np.zeros(cube.size, dtype=bool)
+    hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
+    exposed = exposed_cells(cube.ravel()[flat], protection.hidden, relations.restricted(flat))
+    # A withheld cell a sum gives away is no published small count; a cell published before is known anyway;
+    # a cell an earlier publication already pins is reported by protect() (`limited`).
+    allowed = free.ravel()[flat] | earlier_visible.ravel()[flat] | protection.limited
+    if (~allowed[exposed]).any():
         raise RuntimeError("disclosure check failed: a suppressed cell can be worked out; nothing published")
-    hidden = protection.hidden.reshape(cube.shape)[unit_at, period_at]
+    hidden = hidden_all.reshape(cube.shape)[unit_at, period_at] & shown_measure
     true_values = cube[unit_at, period_at]
     shown = true_values.astype(object)
-    shown[hidden] = None
-    measures = np.stack([shown, hidden.astype(np.int64).astype(object)], axis=2).reshape(len(unit_at),
-                                                                                        2 * n_measures).tolist()
+    shown[hidden | ~shown_measure] = None   # not published at this grain: NULL, not marked suppressed
+    measures = np.stack([shown, hidden.astype(np.int64).astype(object)], axis=2).reshape(len(unit_at), 2 * n_measures).tolist()
     rows = [(units[u][0], units[u][1], periods[t][0],
              month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1)) + tuple(m)
             for u, t, m in zip(unit_at.tolist(), period_at.tolist(), measures)]
-    return Table(rows, keys, true_values, hidden, protection.narrowest, protection.rounds, set_aside)
+    return Table(rows, keys, true_values, hidden, protection.narrowest, protection.proofs, set_aside, shown_measure,
+                 int(protection.limited.sum()))
 
 
 def _span(values: np.ndarray) -> tuple[int, int] | None:

@@ -25,11 +25,35 @@ def _postgres_available() -> bool:
         return False
 
 
+_PROTECTED: dict = {}
+
+
+def _protect_once(values, relations, k, **kwargs):
+    """etl.disclosure.protect, run once per distinct input in this test process: dozens of tests build the
+    same demo warehouse, and the proofs (deterministic) take seconds each time. tests/test_disclosure.py
+    runs the real thing on every table it checks."""
+    import hashlib
+    import numpy as np
+    from etl import disclosure
+    digest = hashlib.sha256(repr((k, sorted((name, np.asarray(v).tobytes() if v is not None else None)
+                                            for name, v in kwargs.items()))).encode())
+    digest.update(np.asarray(values).tobytes())
+    for totals, parts in relations.groups.values():
+        digest.update(totals.tobytes())
+        digest.update(parts.tobytes())
+    key = digest.hexdigest()
+    if key not in _PROTECTED:
+        _PROTECTED[key] = disclosure.protect(values, relations, k, **kwargs)
+    return _PROTECTED[key]
+
+
 @pytest.fixture(autouse=True)
 def _var_dir(tmp_path, monkeypatch):
-    """Rejects and default databases go to a temporary folder, never into the repo; demo data stays small."""
+    """Rejects and default databases go to a temporary folder, never into the repo; demo data stays small;
+    an identical publication is protected once per test process."""
     monkeypatch.setattr(config, "VAR_DIR", tmp_path / "var")
     monkeypatch.setattr("etl.portal_stats_demo.REPORTS", 3000)
+    monkeypatch.setattr("etl.stats_publication.protect", _protect_once)
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
 

@@ -62,7 +62,7 @@ def test_bad_wait_setting_is_one_line(engine, monkeypatch):
 
 def _etl_run(tmp_path, wait):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite'}", LANZAROTE_VAR_DIR=str(tmp_path / "var"),
-               DEMO_REPORTS="3000", LANZAROTE_LOCK_WAIT=str(wait))
+               DEMO_REPORTS="500", LANZAROTE_LOCK_WAIT=str(wait))  # a small demo: the lock is tested
     return subprocess.Popen([sys.executable, "-m", "etl", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 

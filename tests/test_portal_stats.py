@@ -14,7 +14,7 @@ from etl import portal_stats, stats_reading
 from etl.stats_counts import Network
 from etl.stats_format import region_group
 from etl.stats_contract import read_header
-from etl.disclosure import Relations, determined_cells, exposed_cells, suppress
+from etl.disclosure import Relations, exposed_cells, protect
 from etl.jobs import run_jobs, run_load
 from etl.readers import sha256_of
 from etl.stats_format import BREAKDOWNS, MEASURES
@@ -34,9 +34,22 @@ def load(engine, path, k=10):
                     sha256_of(path) if path.is_file() else "-")
 
 
-def monthly(engine):
+def yearly(engine):
+    """Portal rows by year: the finest grain a portal's statistics are published at."""
     with engine.connect() as conn:
-        return {(r.portal_code, str(r.month)[:7]): r for r in conn.execute(text("SELECT * FROM v_portal_stats_monthly"))}
+        return {(r.unit_code, str(r.period_start)[:4]): r for r in conn.execute(text(
+            "SELECT * FROM v_portal_stats WHERE unit_kind = 'portal' AND period_kind = 'year'"))}
+
+
+def test_nothing_is_published_per_portal_and_month_and_only_received_by_month(built):
+    load(built, REPORTS)
+    with built.connect() as conn:
+        grains = set(conn.execute(text("SELECT DISTINCT unit_kind, period_kind FROM portal_stat")).all())
+        monthly = conn.execute(text("SELECT * FROM portal_stat WHERE period_kind = 'month'")).mappings().all()
+    assert grains == {("portal", "year"), ("region", "year"), ("network", "year"), ("region", "month"),
+                      ("network", "month")}
+    assert monthly and all(r[m] is None and not r[f"{m}_suppressed"] for r in monthly for m in MEASURES[1:])
+    assert any(r["received"] is not None for r in monthly)
 
 
 def test_report_file_rows_in_equal_loaded_plus_rejected(built):
@@ -60,23 +73,23 @@ def test_report_file_rows_in_equal_loaded_plus_rejected(built):
 
 def test_published_counts_and_suppression(built):
     load(built, REPORTS)
-    rows = monthly(built)
-    uga = rows[("UGA", "2024-01")]
+    rows = yearly(built)
+    uga = rows[("UGA", "2024")]
     assert (uga.received, uga.not_actioned, uga.actioned, uga.is_demo) == (30, 20, 10, 0)
-    mus = rows[("MUS", "2024-01")]
-    assert mus.received == 23
-    assert mus.actioned is None and mus.actioned_suppressed == 1      # 7: below k
-    assert mus.duplicate is None and mus.duplicate_suppressed == 1    # 1: below k
+    mus = rows[("MUS", "2024")]
+    assert mus.received == 35
+    assert mus.actioned is None and mus.actioned_suppressed == 1      # below k
+    assert mus.duplicate is None and mus.duplicate_suppressed == 1    # below k
     for r in rows.values():                                           # nothing 1..9 is ever shown
         for m in MEASURES:
             value = getattr(r, m)
-            assert value is None or value == 0 or value >= 10, (r.portal_code, r.month, m, value)
+            assert value is None or value == 0 or value >= 10, (r.unit_code, r.period_start, m, value)
             assert (value is None) == bool(getattr(r, f"{m}_suppressed"))
 
 
 def test_k_is_a_setting(built):
     load(built, REPORTS, k=5)
-    shown = [getattr(r, m) for r in monthly(built).values() for m in MEASURES]
+    shown = [getattr(r, m) for r in yearly(built).values() for m in MEASURES]
     assert not any(v is not None and 1 <= v < 5 for v in shown)
     load(built, MORE, k=20)  # any load republishes everything with its k
     with built.connect() as conn:
@@ -86,26 +99,32 @@ def test_k_is_a_setting(built):
 
 
 def _relations_from_published(engine):
-    """Independently of the ETL: every sum a reader of the published tables can rely on."""
+    """Independently of the ETL: every sum between published cells a reader can rely on (a cell is published
+    when it has a value or is marked suppressed; by month only `received` is)."""
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT * FROM v_portal_stats")).mappings().all()
         regions = dict(conn.execute(text("SELECT portal_code, region FROM portal")).all())
     cells, values, hidden = {}, [], []
     for r in rows:
         for m in MEASURES:
+            if r[m] is None and not r[f"{m}_suppressed"]:
+                continue   # not published at this grain
             cells[(r["unit_kind"], r["unit_code"], r["period_kind"], str(r["period_start"]), m)] = len(values)
             values.append(r[m] if r[m] is not None else -1)
             hidden.append(bool(r[f"{m}_suppressed"]))
     pairs = []
+
+    def add(total, parts):
+        if total in cells and parts and all(p in cells for p in parts):
+            pairs.append((cells[total], [cells[p] for p in parts]))
     keys = {(k[0], k[1], k[2], k[3]) for k in cells}
-    for u_kind, u_code, p_kind, p_start in keys:
-        base = (u_kind, u_code, p_kind, p_start)
+    for base in keys:
         for total, parts in BREAKDOWNS.values():
-            pairs.append((cells[base + (total,)], [cells[base + (p,)] for p in parts]))
-        if p_kind == "year":
-            months = [k for k in keys if k[:3] == (u_kind, u_code, "month") and k[3][:4] == p_start[:4]]
+            add(base + (total,), [base + (p,) for p in parts])
+        if base[2] == "year":
+            months = [k for k in keys if k[:3] == (base[0], base[1], "month") and k[3][:4] == base[3][:4]]
             for m in MEASURES:
-                pairs.append((cells[base + (m,)], [cells[k + (m,)] for k in months]))
+                add(base + (m,), [k + (m,) for k in months])
     units = {(k[0], k[1]) for k in keys}
     groups = {}
     for kind, code in units:
@@ -116,9 +135,9 @@ def _relations_from_published(engine):
         member_kind = "portal" if kind == "region" else "region"
         for (_, _, p_kind, p_start) in [k for k in keys if k[:2] == (kind, code)]:
             for m in MEASURES:
-                parts = [cells[(member_kind, c, p_kind, p_start, m)] for c in members
-                         if (member_kind, c, p_kind, p_start, m) in cells]
-                pairs.append((cells[(kind, code, p_kind, p_start, m)], parts))
+                add((kind, code, p_kind, p_start, m),
+                    [(member_kind, c, p_kind, p_start, m) for c in members
+                     if (member_kind, c, p_kind, p_start, m) in cells])
     return np.array(values), np.array(hidden), pairs
 
 
@@ -188,18 +207,8 @@ def test_the_attack_finds_a_lone_suppressed_cell():
     primary = (values >= 1) & (values < 10)
     assert recover_by_elimination(values, primary, [(0, [1, 2])]) == [1]
     assert list(exposed_cells(values, primary, rel)) == [1]
-    full = suppress(values, rel, 10)
+    full = protect(values, rel, 10).hidden
     assert full.sum() == 2 and recover_by_elimination(values, full, [(0, [1, 2])]) == []
-
-
-def test_the_audit_solves_only_the_blocks_asked_for():
-    """Two independent sums: 0 = 1 + 2 (one hidden part: pinned) and 3 = 4 + 5 (two hidden: safe); a cell
-    in no sum cannot be worked out."""
-    rel = Relations.build([(0, [1, 2]), (3, [4, 5])])
-    hidden = np.array([False, True, False, False, True, True, True])
-    assert list(determined_cells(hidden, rel)) == [1]
-    assert list(determined_cells(hidden, rel, around=np.isin(np.arange(7), [4]))) == []
-    assert list(determined_cells(hidden, rel, around=np.isin(np.arange(7), [1, 6]))) == [1]
 
 
 def test_summary_file(built, tmp_path):
@@ -215,7 +224,7 @@ def test_summary_file(built, tmp_path):
     with open(report.rejects_file, encoding="utf-8") as fh:
         reasons = sorted(r["reason"] for r in csv.DictReader(fh))
     assert reasons == ["counts do not add up", "invalid count", "portal and month repeated in this file"]
-    assert monthly(built)[("ZMB", "2024-01")].received == 40
+    assert yearly(built)[("ZMB", "2024")].received == 40
     again = tmp_path / "again.csv"
     again.write_text(only_summaries.read_text(encoding="utf-8").replace("ZMB,2024-01", "ZMB,2024-04", 1),
                      encoding="utf-8")
@@ -224,7 +233,7 @@ def test_summary_file(built, tmp_path):
     assert (report.rows_in, report.rows_loaded) == (4, 1)
     with open(report.rejects_file, encoding="utf-8") as fh:
         assert "portal and month already loaded" in {r["reason"] for r in csv.DictReader(fh)}
-    assert monthly(built)[("ZMB", "2024-01")].received == 40
+    assert yearly(built)[("ZMB", "2024")].received == 80  # January once, and April
 
 
 def test_loading_twice_never_double_counts(built):

@@ -15,7 +15,7 @@ from etl.stats_counts import Network
 from etl.stats_store import active_loads, load_counts
 
 from .conftest import snapshot
-from .test_portal_stats import MORE, REPORTS, load, monthly
+from .test_portal_stats import MORE, REPORTS, load, yearly
 
 SAMPLE_SUMMARY = config.DATA_DIR / "samples" / "portal_summary_sample.csv"
 
@@ -33,8 +33,8 @@ def test_real_statistics_retire_the_demo(engine, db_url, monkeypatch, capsys):
     assert "DEMO statistics retired" in capsys.readouterr().out
     rows, demo = published(engine)
     assert rows > 0 and not demo
-    zmb = monthly(engine)[("ZMB", "2024-01")]
-    assert zmb.received == 40 and not zmb.is_demo
+    zmb = yearly(engine)[("ZMB", "2024")]
+    assert zmb.received == 40 and not zmb.is_demo   # the sample's only ZMB month
     with engine.connect() as conn:
         last = conn.execute(text("SELECT is_demo, k, width, rule FROM v_stat_publication ORDER BY load_id DESC")).first()
     assert not last.is_demo and (last.k, last.width) == (10, 10) and last.rule == stats_policy.RULE
@@ -73,7 +73,7 @@ def test_a_report_level_file_after_a_summary_for_the_same_month_is_refused(built
     report = load(built, path)
     assert report.outcome == "failed"
     assert "portal ZMB, month 2024-01 was loaded from a monthly summary" in report.message
-    assert snapshot(built) == before and monthly(built)[("ZMB", "2024-01")].received == 40
+    assert snapshot(built) == before and yearly(built)[("ZMB", "2024")].received == 40
 
 
 def test_the_same_warehouse_under_another_url_spelling(db_url, tmp_path):
@@ -109,23 +109,12 @@ def test_settings_outside_the_policy_are_refused(tmp_path, monkeypatch, capsys, 
     assert not (tmp_path / "w.sqlite").exists()  # refused before anything was opened
 
 
-def test_an_unknown_protection_method_is_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite'}")
-    monkeypatch.setenv("PORTAL_STATS_PROTECTION", "none")
-    assert cli.main(["import-portal-stats", str(REPORTS)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert err == "error: PORTAL_STATS_PROTECTION: must be one of exact, interval; nothing was loaded"
-    assert not (tmp_path / "w.sqlite").exists()
-
-
-def test_the_interval_protection_publishes_through_the_import(engine, monkeypatch):
-    """PORTAL_STATS_PROTECTION=interval: the same import, with the width proved and recorded."""
-    monkeypatch.setenv("PORTAL_STATS_PROTECTION", "interval")
+def test_the_import_records_the_rule_and_the_narrowest_interval_proved(engine):
     assert run_jobs(engine, ["portals", "figures"])[-1].outcome == "ok"
     assert load(engine, REPORTS).outcome == "ok"
     with engine.connect() as conn:
         last = conn.execute(text("SELECT rule, k, width, narrowest FROM v_stat_publication")).one()
-    assert last.rule == stats_policy.PROTECTIONS["interval"] and last.narrowest is not None
+    assert last.rule == stats_policy.RULE and last.narrowest is not None
     assert last.narrowest >= last.width == 10
 
 
@@ -189,23 +178,23 @@ def test_a_portal_removed_from_the_list_and_back(engine, data_dir):
                     encoding="utf-8")
     report = load(engine, path)
     assert report.outcome == "ok", report.message
-    assert monthly(engine)[("UGA", "2024-01")].received == 60
+    assert yearly(engine)[("UGA", "2024")].received == 60
     _portal_list(data_dir, lambda rows: rows)  # unchanged file: nothing to do
     with open(config.DATA_DIR / "iwf_portals.csv", encoding="utf-8") as fh:
         (data_dir / "iwf_portals.csv").write_text(fh.read(), encoding="utf-8")
     assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
-    assert "MUS" in _units(engine) and monthly(engine)[("MUS", "2024-01")].received == 23
+    assert "MUS" in _units(engine) and yearly(engine)[("MUS", "2024")].received == 35
 
 
 def test_a_renamed_portal_keeps_its_statistics(engine, data_dir):
     run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
     load(engine, REPORTS)
-    before = monthly(engine)[("UGA", "2024-01")].received
+    before = yearly(engine)[("UGA", "2024")].received
     _portal_list(data_dir, lambda rows: [dict(r, portal_name="Uganda portal") if r["portal_code"] == "UGA" else r
                                          for r in rows])
     assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
-    row = monthly(engine)[("UGA", "2024-01")]
-    assert row.received == before and row.portal_name == "Uganda portal"
+    row = yearly(engine)[("UGA", "2024")]
+    assert row.received == before and row.unit_name == "Uganda portal"
 
 
 def test_a_corrected_launch_keeps_the_totals_consistent(engine, data_dir):
@@ -215,11 +204,11 @@ def test_a_corrected_launch_keeps_the_totals_consistent(engine, data_dir):
                                          if r["portal_code"] == "MUS" else r for r in rows])
     report = run_jobs(engine, ["portals"], data_dir=data_dir)[-1]
     assert report.outcome == "ok" and "counted before the portal's launch month not published" in report.message
-    assert ("MUS", "2024-01") not in monthly(engine)
+    assert yearly(engine)[("MUS", "2024")].received == 35 - 23   # January (23) is before the launch
     with engine.connect() as conn:
         network = conn.execute(text("SELECT received FROM v_portal_stats WHERE unit_kind = 'network' "
                                     "AND period_kind = 'month' AND period_start = :d"), {"d": "2024-01-01"}).scalar()
-    assert network == monthly(engine)[("UGA", "2024-01")].received == 30  # MUS's January (23) is in no total
+    assert network == 30  # UGA's January; MUS's January (23) is in no total
     more = load(engine, MORE)  # the next import works; MUS March is after the corrected launch
     assert more.outcome == "ok" and more.rows_loaded == 2
 

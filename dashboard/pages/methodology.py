@@ -30,12 +30,13 @@ if pub:
     k = int(pub["k"])
     st.markdown(t("method.suppression_text", lang, k=k, k_minus=k - 1, hidden=format_number(int(pub["cells_suppressed"]), lang),
                   cells=format_number(int(pub["cells"]), lang)))
-    narrowest = pub.get("narrowest")
+    st.markdown(t("method.grain", lang))
+    narrowest, width = pub.get("narrowest"), int(pub.get("width") or k)
     if narrowest is None or pd.isna(narrowest):
         st.markdown(t("method.no_interval", lang))
     else:
-        st.markdown(t("method.protection", lang, width=int(pub.get("width") or k),
-                      narrowest=format_number(int(narrowest), lang)))
+        key = "method.protection" if narrowest >= width else "method.protection_limited"
+        st.markdown(t(key, lang, width=width, narrowest=format_number(int(narrowest), lang)))
     st.markdown(t("method.one_mark", lang, k=k))
     if pub["is_demo"]:
         st.warning(t("method.demo_yes", lang), icon="⚠️")
