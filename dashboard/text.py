@@ -153,12 +153,12 @@ TEXT = {
                               "happened. Derived dates are labelled; unknown dates stay unknown.",
         "method.stats": "Portal statistics: definitions", "method.suppression": "Disclosure control",
         "method.suppression_text": "Counts from 1 to {k_minus} are suppressed (k = {k}). Secondary suppression hides "
-                                   "further cells so that no hidden cell can be worked out from the published totals "
+                                   "further cells until every suppressed small count is proved to stay within a "
+                                   "wide enough interval, whatever a reader works out from the published totals "
                                    "and parts (outcomes = received; each breakdown = actioned; months = year; "
-                                   "portals = region; regions = network), even by solving all of them at once as "
-                                   "one system of equations: an audit checks that before anything is published. "
-                                   "Suppressed cells are shown as "
-                                   "suppressed, never as zero. {hidden} of {cells} published cells are suppressed.",
+                                   "portals = region; regions = network); the proofs are checked again before "
+                                   "anything is published. Suppressed cells are shown as suppressed, never as "
+                                   "zero. {hidden} of {cells} published cells are suppressed.",
         "method.protection": "Protection by interval. An attacker who holds this and every earlier "
                              "publication, every published sum, and knows that counts are whole numbers and that "
                              "a hidden cell is at least 1, cannot narrow a cell hidden because it is small to an "
