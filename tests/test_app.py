@@ -84,8 +84,10 @@ def test_methodology_page(app):
     at = app("methodology")
     text = " ".join(m.value for m in at.markdown)
     assert "Counts from 1 to 9 are suppressed (k = 10)" in text
-    # the default (exact) protection proves no interval and the page says so, never claiming a width
-    assert "checked for exact recovery only" in text and "narrowest interval proved" not in text
+    # what is published, and the interval the publication proved (the width, 10, on the tests' demo)
+    assert "What is published: each portal's figures by year; by month, only the reports received" in text
+    assert "cannot narrow a cell hidden because it is small to an interval less than 10 wide" in text
+    assert "the narrowest interval proved in this publication is 10 wide" in text
     assert "does not say whether a cell is small or hidden to protect another" in text
     assert any("DEMO DATA" in w.value for w in at.warning)
     sources = at.dataframe[0].value
