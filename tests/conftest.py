@@ -28,7 +28,7 @@ def _postgres_available() -> bool:
 _PROTECTED: dict = {}
 
 
-def _protect_once(values, relations, k, **kwargs):
+def protect_once(values, relations, k, **kwargs):
     """etl.disclosure.protect, run once per distinct input in this test process: dozens of tests build the
     same demo warehouse, and the proofs (deterministic) take seconds each time. tests/test_disclosure.py
     runs the real thing on every table it checks."""
@@ -53,7 +53,7 @@ def _var_dir(tmp_path, monkeypatch):
     an identical publication is protected once per test process."""
     monkeypatch.setattr(config, "VAR_DIR", tmp_path / "var")
     monkeypatch.setattr("etl.portal_stats_demo.REPORTS", 3000)
-    monkeypatch.setattr("etl.stats_publication.protect", _protect_once)
+    monkeypatch.setattr("etl.stats_publication.protect", protect_once)
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
 
@@ -122,6 +122,7 @@ def app_db(tmp_path_factory):
     """One database built from data/ for every page test (SQLite: what the app runs on by default)."""
     tmp = tmp_path_factory.mktemp("app")
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("etl.stats_publication.protect", protect_once)
         mp.setattr(config, "VAR_DIR", tmp / "var")
         mp.setattr("etl.portal_stats_demo.REPORTS", 3000)
         url = f"sqlite:///{tmp / 'app.sqlite'}"

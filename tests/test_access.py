@@ -14,6 +14,7 @@ from etl import access, audit, config
 from etl.db import make_engine
 from etl.jobs import run_jobs
 from tests.backends import backend
+from .conftest import protect_once
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,7 @@ def pg(tmp_path_factory):
     logins = {"public": [f"{prefix}_web_public", ["public"]], "partner": [f"{prefix}_web_partner", ["partner"]],
               "web": [f"{prefix}_web", list(access.KINDS)], "audit": [f"{prefix}_audit", ["audit_writer"]]}
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("etl.stats_publication.protect", protect_once)
         mp.setattr(config, "VAR_DIR", tmp / "var")
         mp.setattr("etl.portal_stats_demo.REPORTS", 3000)
         mp.setenv("LANZAROTE_ROLE_PREFIX", prefix)

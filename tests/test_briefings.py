@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from dashboard import __main__ as cli
 from etl.config import ROOT
+from .conftest import protect_once
 
 HAS_CHROMIUM = bool(shutil.which("chromium"))
 
@@ -118,6 +119,7 @@ def written(app_db, tmp_path_factory):
     PDF, Word and Markdown, with charts when Chromium is here: written once for the tests below."""
     out = tmp_path_factory.mktemp("briefings")
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("etl.stats_publication.protect", protect_once)
         mp.setenv("DATABASE_URL", app_db)
         charts = [] if HAS_CHROMIUM else ["--no-charts"]
         fmt = ["--format", "pdf,docx,md"]

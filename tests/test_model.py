@@ -20,6 +20,7 @@ from etl.db import make_engine
 from etl.jobs import run_jobs
 
 from .conftest import PG_URL, _postgres_available
+from .conftest import protect_once
 
 TODAY = date.today()
 
@@ -39,6 +40,7 @@ def warehouse(request, tmp_path_factory):
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("etl.stats_publication.protect", protect_once)
         mp.setattr(config, "VAR_DIR", tmp / "var")
         mp.setattr("etl.portal_stats_demo.REPORTS", 3000)
         engine = make_engine(url)

@@ -30,6 +30,7 @@ from etl.jobs import run_jobs
 from etl.stats_format import MEASURES
 from tests.backends import backend
 from tests.plotly_specs import specs
+from .conftest import protect_once
 
 SENTINEL = 9_000_000
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:[,\u202f\xa0 ]\d{3})+(?![\w])|(?<![\w.])\d+(?![\w])")
@@ -48,6 +49,7 @@ def warehouse(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("scope")
     prefix = f"s{uuid.uuid4().hex[:8]}"
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("etl.stats_publication.protect", protect_once)
         mp.setattr(config, "VAR_DIR", tmp / "var")
         mp.setattr("etl.portal_stats_demo.REPORTS", 3000)
         mp.setenv("LANZAROTE_ROLE_PREFIX", prefix)
