@@ -260,7 +260,8 @@ def test_map_caption_follows_zoom_and_counts_what_is_drawn(page):
 
 # --- Downloads ----------------------------------------------------------------------------------------
 
-def test_csv_downloads_hold_what_is_drawn(page, monkeypatch):
+def _capture_downloads(monkeypatch) -> dict:
+    """{file name: bytes} of every download button a page run offers."""
     import streamlit as st
     saved = {}
     real = st.download_button
@@ -269,6 +270,11 @@ def test_csv_downloads_hold_what_is_drawn(page, monkeypatch):
         saved[file_name] = data
         return real(label, data, file_name=file_name, **kwargs)
     monkeypatch.setattr(st, "download_button", spy)
+    return saved
+
+
+def test_csv_downloads_hold_what_is_drawn(page, monkeypatch):
+    saved = _capture_downloads(monkeypatch)
     at = page(as_of="2015-01-01")
     assert "cumulative_as-of-2015-01-01.csv" in saved and "lanzarote-map_as-of-2015-01-01.csv" in saved
     steps = pd.read_csv(io.BytesIO(saved["cumulative_as-of-2015-01-01.csv"]))
@@ -423,18 +429,11 @@ def test_month_grain_shows_only_what_is_published_by_month(page, monkeypatch, re
     no outcome or hosting chart, one caption saying so, and CSVs without empty actioned or breakdown
     columns; a flag left NULL (not published at this grain) is never drawn or written as unknown, hidden
     or 0. The year grain keeps every chart."""
-    import streamlit as st
     from dashboard.formatting import state_labels
     from dashboard.text import t
     if publication == "received_only":
         monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("received_only_db"))
-    saved = {}
-    real = st.download_button
-
-    def spy(label, data, file_name=None, **kwargs):
-        saved[file_name] = data
-        return real(label, data, file_name=file_name, **kwargs)
-    monkeypatch.setattr(st, "download_button", spy)
+    saved = _capture_downloads(monkeypatch)
     caption = MONTH_CAPTION[lang]
     absent = [t(k, lang) for k in ("measure.actioned", "network.by_outcome", "network.by_host", "network.received")]
     present = [t("network.received_only", lang), t("network.by_region", lang)]
