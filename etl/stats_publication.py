@@ -157,12 +157,13 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list) -> Ta
     earlier_visible[unit_at, period_at] = seen_visible & shown_measure
     earlier_hidden[unit_at, period_at] = seen_hidden & shown_measure
     flat = in_system.ravel()
-    protection = protect(cube.ravel()[flat], relations.restricted(flat), k, width=width, fixed=fixed.ravel()[flat],
+    published_sums = relations.restricted(flat)
+    protection = protect(cube.ravel()[flat], published_sums, k, width=width, fixed=fixed.ravel()[flat],
                          earlier_visible=earlier_visible.ravel()[flat], earlier_hidden=earlier_hidden.ravel()[flat],
                          free=free.ravel()[flat], level=level.ravel()[flat])
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
-    exposed = exposed_cells(cube.ravel()[flat], protection.hidden, relations.restricted(flat))
+    exposed = exposed_cells(cube.ravel()[flat], protection.hidden, published_sums)
     # A withheld cell a sum gives away is no published small count; a cell published before is known anyway;
     # a cell an earlier publication already pins is reported by protect() (`limited`).
     allowed = free.ravel()[flat] | earlier_visible.ravel()[flat] | protection.limited
