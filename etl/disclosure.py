@@ -17,7 +17,8 @@ hi - lo >= `width` (default k), so it is never proved to be below k; no other hi
 (hi > lo). Every cell hidden in an earlier publication whose value has not changed stays hidden (and so stays
 protected as before). Cells in `earlier_visible` count as known; `fixed` cells (structural zeros every
 reader knows) are never hidden and never protect anything. Not modelled: sums of an earlier publication over
-cells whose values have changed since, and an attacker who reasons about how the repair chooses cells.
+cells whose values have changed since (the publication keeps every total's value when the portal list changes,
+so only a load that adds counts does that), and an attacker who reasons about how the repair chooses cells.
 
 **How (one proof per cell)**: for each protected cell, a linear programme (HiGHS) over the cells within a few
 relations of it looks for two whole-number tables y and z that equal the truth on every published cell,
@@ -111,14 +112,17 @@ COST_LEVEL = (1.0, 10.0, 100.0)   # price of moving one unit of a published cell
 def protect(values: np.ndarray, relations: Relations, k: int, width: int | None = None,
             fixed: np.ndarray | None = None, earlier_visible: np.ndarray | None = None,
             earlier_hidden: np.ndarray | None = None, free: np.ndarray | None = None,
-            level: np.ndarray | None = None, reach: int = 2, max_reach: int = 5) -> Protection:
+            withheld: np.ndarray | None = None, level: np.ndarray | None = None, reach: int = 2,
+            max_reach: int = 5) -> Protection:
     """Hide every count 0 < value < k and as few other cells as the proofs need, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
     `fixed`: cells every reader knows (never hidden, never protection). `earlier_visible`: cells whose current
     value was published before (known to the attacker, even if hidden now). `earlier_hidden`: cells hidden
     before with the same value now: they stay hidden, unpinned, and keep the width if they are primary.
-    `free`: cells withheld by design (never published, at least 0, no protection of their own). `level`: 0, 1
+    `free`: cells withheld by design (never published, at least 0, no protection of their own). `withheld`:
+    cells never published now (at least 0, or 1 if hidden before) that the threshold rule still protects:
+    the counts of a portal no longer in the list, published before, still in its region. `level`: 0, 1
     or 2 per cell, how high in the hierarchy (portal, region, network): higher cells cost more to hide.
     Raises RuntimeError when a cell cannot be proved protected (nothing is published then).
     """
@@ -131,17 +135,19 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     free = none if free is None else np.asarray(free, bool)
     fixed = close_known(none.copy() if fixed is None else np.asarray(fixed, bool).copy(), relations)
     free = free & ~fixed
+    withheld = (none if withheld is None else np.asarray(withheld, bool)) & ~fixed & ~free
     seen = none if earlier_visible is None else np.asarray(earlier_visible, bool) & ~fixed & ~free
     sticky = (none if earlier_hidden is None else np.asarray(earlier_hidden, bool)) & ~fixed & ~seen & ~free \
         & (values > 0)
     primary = (values > 0) & (values < k) & ~fixed & ~free
-    hidden = primary | sticky | free
+    hidden = primary | sticky | free | withheld
     protected = primary & ~seen   # needs `width`; cells the attacker already knows cannot be helped
     movable = ~fixed & ~seen & ((values > 0) | hidden)
     level = np.zeros(n, dtype=np.int64) if level is None else np.asarray(level, dtype=np.int64)
-    task = _Task(_System(relations, n), values, hidden, movable, np.where(free, 0, 1),
-                 (values + 1.0) * np.asarray(COST_LEVEL)[level], level, np.where(protected, width, 1), reach,
-                 max_reach, bool(seen.any()))
+    lower = np.where(free | (withheld & ~sticky), 0, 1)
+    need = np.where(protected, width, np.where(withheld & ~sticky, 0, 1))  # a withheld count >= k: none
+    task = _Task(_System(relations, n), values, hidden, movable, lower,
+                 (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()))
     # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
     wanted = np.nonzero(protected | sticky)[0]
     wanted = wanted[np.lexsort((wanted, values[wanted]))]

@@ -19,11 +19,24 @@ from .errors import InputError
 from .schema import portal_stat, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
-from .stats_store import active_loads, cell_key, earlier_cells, load_counts, save_publication
+from .stats_store import active_loads, cell_key, earlier_cells, first_regions, load_counts, save_publication
 
 LEVELS = {"portal": 0, "region": 1, "network": 2}   # disclosure cost: a network cell is what most readers read
 COLUMNS = ["unit_kind", "unit_code", "period_kind", "period_start"] + [
     c for m in MEASURES for c in (m, f"{m}_suppressed")]
+
+
+@dataclass
+class Cells:
+    """What the disclosure control saw: one entry per cell of the system (every published cell, and the
+    withheld ones tied to them by sums), keyed 'unit_kind|unit_code|period_kind|period_start|measure'. The
+    tests attack it, this publication and earlier ones together."""
+    keys: list
+    values: np.ndarray
+    relations: Relations
+    hidden: np.ndarray
+    lower: np.ndarray    # what the attacker knows a hidden cell is at least: 1 if published hidden, else 0
+    primary: np.ndarray  # hidden by the threshold rule: its interval must be at least the width
 
 
 @dataclass
@@ -35,9 +48,14 @@ class Table:
     hidden: np.ndarray
     narrowest: float | None
     proofs: int     # linear programmes the disclosure control solved
-    set_aside: int  # portal-months counted before the portal's launch month: not published
     shown: np.ndarray  # per row and measure: published at this grain (monthly rows: `received` only)
+    regions: dict      # portal code -> the region group its counts were added to
     bounded: int = 0   # hidden cells an earlier publication already bounds narrower than the width
+    early: tuple = ()       # portals with counts before the launch month the list gives (kept in their figures)
+    moved: tuple = ()       # portals the list puts in another region than they were first published in
+    withheld: tuple = ()    # portals no longer in the list: counts kept in their region's totals, not published
+    dropped: tuple = ()     # portals no longer in the list whose region no publication recorded: in no total
+    cells: Cells | None = None
 
 
 def publish(conn, load_id: int, k: int, width: int) -> str:
@@ -48,25 +66,35 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     if not use:
         return "no statistics loaded"
     net = Network(conn)
-    counts, missing = load_counts(conn, use, net)
+    counts, removed = load_counts(conn, use, net)
     try:
-        table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)))
+        table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)), removed=removed,
+                      regions=first_regions(conn, demo, before=load_id))
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
     cells, suppressed = int(table.shown.sum()), int(table.hidden.sum())
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=table.narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
-                                         cells_suppressed=suppressed), table.keys, table.values, table.hidden)
+                                         cells_suppressed=suppressed), table.keys, table.values, table.hidden,
+                     table.regions)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
-    if missing:
-        notes.append(f"counts of portal(s) no longer in the portal list kept, not published: {', '.join(missing)}")
+    if table.withheld:
+        notes.append(f"counts of portal(s) no longer in the portal list kept in their region's totals, not "
+                     f"published on their own: {', '.join(table.withheld)}")
+    if table.dropped:
+        notes.append(f"counts of portal(s) no longer in the portal list, in no published total (no publication "
+                     f"recorded their region): {', '.join(table.dropped)}")
+    if table.early:
+        notes.append(f"portal(s) with counts before the launch month the portal list gives, kept in their "
+                     f"figures (check the launch date): {', '.join(table.early)}")
+    if table.moved:
+        notes.append(f"portal(s) counted in the region they were first published in, not the one the portal "
+                     f"list gives now: {', '.join(table.moved)}")
     if table.bounded:
         notes.append(f"{table.bounded} hidden cell(s) an earlier publication already bounds narrower than the "
                      f"width kept hidden")
-    if table.set_aside:
-        notes.append(f"{table.set_aside} portal-month(s) counted before the portal's launch month not published")
     return "; ".join(notes)
 
 
@@ -80,63 +108,95 @@ def republish(conn, load_id: int) -> str | None:
     return publish(conn, load_id, k, width)
 
 
-def build(counts: Counts, net: Network, k: int, width: int, earlier: list) -> Table:
+@dataclass
+class _Portal:
+    code: str
+    values: np.ndarray   # [month, measure]
+    start: int           # first month it is published from (launch, or an earlier first month with counts)
+    region: str
+    listed: bool         # in today's portal list (published); else withheld: in its region's totals only
+
+
+def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: int | None):
+    """The portals whose counts the publication adds up, and what differs from the portal list.
+
+    A revision of the list never takes counts out of a published total: two publications would then differ
+    by exactly those counts, hidden ones included. So counts before a corrected launch stay in the portal's
+    figures, a portal stays in the region it was first published in, and a removed portal's counts stay in
+    that region's totals as a withheld unit."""
+    portals, early, moved, withheld, dropped = [], [], [], [], []
+    for i, code in enumerate(net.codes):
+        values = counts.values[i]
+        data_months = np.nonzero(values[:, 0] > 0)[0]
+        start = net.launch_month(i)
+        if len(data_months) and (start is None or data_months[0] < start):
+            early += [code] if start is not None else []
+            start = int(data_months[0])
+        if start is None or last is None or (not len(data_months) and start > last):
+            continue
+        region = regions.get(code, net.region[i])
+        if region != net.region[i]:
+            moved.append(code)
+        portals.append(_Portal(code, values, start, region, True))
+    for code, values in removed.items():
+        data_months = np.nonzero(values[:, 0] > 0)[0]
+        if not len(data_months):
+            continue
+        if code not in regions:
+            dropped.append(code)
+            continue
+        withheld.append(code)
+        portals.append(_Portal(code, values, int(data_months[0]), regions[code], False))
+    return portals, tuple(early), tuple(moved), tuple(withheld), tuple(dropped)
+
+
+def build(counts: Counts, net: Network, k: int, width: int, earlier: list, removed: dict | None = None,
+          regions: dict | None = None) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
-    `earlier`: (keys, values, hidden) of every earlier publication of the same kind."""
-    values = counts.values.copy()
-    set_aside = 0
-    for i in range(len(net.codes)):  # counts before a (corrected) launch month are not published
-        launch = net.launch_month(i)
-        if launch is not None and launch > 0:
-            set_aside += int((values[i, :launch, 0] > 0).sum())
-            values[i, :launch] = 0
-    span = _span(values)
-    if span is None:
+    `earlier`: (keys, values, hidden) of every earlier publication of the same kind; `removed`: counts of
+    portals the list no longer has; `regions`: the region each portal was first published in."""
+    span = _span(counts.values, removed or {})
+    portals, early, moved, withheld, dropped = _portals(counts, net, removed or {}, regions or {},
+                                                        span[1] if span else None)
+    if span is None or not portals:
         return Table([], [], np.zeros((0, len(MEASURES)), np.int64), np.zeros((0, len(MEASURES)), bool), None, 0,
-                     set_aside, np.zeros((0, len(MEASURES)), bool))
+                     np.zeros((0, len(MEASURES)), bool), {}, early=early, moved=moved, withheld=withheld,
+                     dropped=dropped)
     first, last = span
     months = list(range(first, last + 1))
     years = sorted({month_start(m).year for m in months})
     periods = [("month", m) for m in months] + [("year", y) for y in years]
     n_periods, n_measures = len(periods), len(MEASURES)
-    # Portals are published from their launch month (or first data month) on.
-    has_data = values.sum(axis=2) > 0
-    portal_units = []  # (portal index, code, first published month)
-    for i, code in enumerate(net.codes):
-        data_months = np.nonzero(has_data[i])[0]
-        start = net.launch_month(i)
-        if start is None:
-            start = int(data_months[0]) if len(data_months) else None
-        if start is None or (not len(data_months) and start > last):
-            continue
-        portal_units.append((i, code, max(start, first)))
-    regions = sorted({net.region[i] for i, _, _ in portal_units})
-    units = [("portal", code) for _, code, _ in portal_units] + [("region", r) for r in regions] + [("network", "ALL")]
-    n_units = len(units)
+    regions_used = sorted({p.region for p in portals})
+    units = [("portal", p.code) for p in portals] + [("region", r) for r in regions_used] + [("network", "ALL")]
+    n_units, n_portals = len(units), len(portals)
     cube = np.zeros((n_units, n_periods, n_measures), dtype=np.int64)
-    for u, (i, _, _) in enumerate(portal_units):
-        cube[u, :len(months)] = values[i, first:last + 1]
-    region_of = {r: n_units - 1 - len(regions) + j for j, r in enumerate(regions)}
-    for u, (i, _, _) in enumerate(portal_units):
-        cube[region_of[net.region[i]], :len(months)] += cube[u, :len(months)]
-    for r in regions:
+    for u, p in enumerate(portals):
+        cube[u, :len(months)] = p.values[first:last + 1]
+    region_of = {r: n_portals + j for j, r in enumerate(regions_used)}
+    for u, p in enumerate(portals):
+        cube[region_of[p.region], :len(months)] += cube[u, :len(months)]
+    for r in regions_used:
         cube[n_units - 1, :len(months)] += cube[region_of[r], :len(months)]
     year_at = {y: len(months) + j for j, y in enumerate(years)}
     months_of = {y: [t for t, m in enumerate(months) if month_start(m).year == y] for y in years}
     for y in years:
         cube[:, year_at[y]] = cube[:, months_of[y]].sum(axis=1)
 
-    relations = _relations(n_units, n_periods, n_measures, years, year_at, months_of, regions, region_of,
-                           [net.region[i] for i, _, _ in portal_units])
+    relations = _relations(n_units, n_periods, n_measures, years, year_at, months_of, regions_used, region_of,
+                           [p.region for p in portals])
     monthly = np.array([kind == "month" for kind, _ in periods])
-    is_portal = np.array([kind == "portal" for kind, _ in units])
-    starts = {u: s for u, (_, _, s) in enumerate(portal_units)}
-    published = np.zeros((n_units, n_periods), dtype=bool)  # rows: a portal by year from its start, the rest
+    is_portal = np.arange(n_units) < n_portals
+    is_withheld = np.array([u < n_portals and not portals[u].listed for u in range(n_units)])
+    # Rows: a portal by year from its start, a region and the network by month and year; a withheld portal
+    # has no rows, but its cells are in every sum.
+    used = np.zeros((n_units, n_periods), dtype=bool)
     for u in range(n_units):
-        start = starts.get(u, first)
-        published[u] = [pv >= start if pk == "month" else pv >= month_start(start).year for pk, pv in periods]
-    before_start = ~published.copy()
-    published[np.ix_(is_portal, monthly)] = False
+        start = portals[u].start if u < n_portals else first
+        used[u] = [pv >= start if pk == "month" else pv >= month_start(start).year for pk, pv in periods]
+    before_start = ~used
+    used[np.ix_(is_portal, monthly)] = False
+    published = used & ~is_withheld[:, None]
     # The design (README, "What is published"): by month only `received`, for regions and the network; a
     # portal's monthly total is withheld but tied by sums to published cells, so the attacker sees it as an
     # unknown (free); the other monthly cells only add sums the yearly ones already imply, so they are left out.
@@ -144,45 +204,66 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list) -> Ta
     in_system[:, monthly, 1:] = False
     free = np.zeros(cube.shape, dtype=bool)
     free[np.ix_(is_portal, monthly, [0])] = True
+    withheld_cells = np.zeros(cube.shape, dtype=bool)
+    withheld_cells[np.ix_(is_withheld, ~monthly)] = True
     fixed = before_start[:, :, None] & np.ones(n_measures, dtype=bool)  # before a portal started: known zero
     level = np.broadcast_to(np.array([LEVELS[kind] for kind, _ in units])[:, None, None], cube.shape)
-    unit_at, period_at = np.nonzero(published)
+    unit_at, period_at = np.nonzero(used)      # published rows and a withheld portal's years
     keys = [cell_key(units[u][0], units[u][1], periods[t][0],
                      month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1))
             for u, t in zip(unit_at.tolist(), period_at.tolist())]
-    shown_measure = in_system[unit_at, period_at]        # per row: the measures it publishes
+    row_shown = in_system[unit_at, period_at]        # per row: the measures it publishes
     seen_visible, seen_hidden = _earlier_masks(keys, cube[unit_at, period_at], earlier)
     earlier_visible = np.zeros_like(fixed)
     earlier_hidden = np.zeros_like(fixed)
-    earlier_visible[unit_at, period_at] = seen_visible & shown_measure
-    earlier_hidden[unit_at, period_at] = seen_hidden & shown_measure
+    earlier_visible[unit_at, period_at] = seen_visible & row_shown
+    earlier_hidden[unit_at, period_at] = seen_hidden & row_shown
     flat = in_system.ravel()
     published_sums = relations.restricted(flat)
-    protection = protect(cube.ravel()[flat], published_sums, k, width=width, fixed=fixed.ravel()[flat],
-                         earlier_visible=earlier_visible.ravel()[flat], earlier_hidden=earlier_hidden.ravel()[flat],
-                         free=free.ravel()[flat], level=level.ravel()[flat])
+    system = {name: mask.ravel()[flat] for name, mask in (
+        ("fixed", fixed), ("earlier_visible", earlier_visible), ("earlier_hidden", earlier_hidden), ("free", free),
+        ("withheld", withheld_cells), ("level", level))}
+    protection = protect(cube.ravel()[flat], published_sums, k, width=width, **system)
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
     exposed = exposed_cells(cube.ravel()[flat], protection.hidden, published_sums)
-    # A withheld cell a sum gives away is no published small count; a cell published before is known anyway;
-    # a cell an earlier publication already pins is reported by protect() (`limited`).
-    allowed = free.ravel()[flat] | earlier_visible.ravel()[flat] | protection.limited
+    # A withheld cell a sum gives away is no published small count unless the threshold protects it; a cell
+    # published before is known anyway; a cell an earlier publication already pins is reported by protect().
+    allowed = ((system["free"] | system["withheld"]) & ~protection.primary) | system["earlier_visible"] \
+        | protection.limited
     if (~allowed[exposed]).any():
         raise RuntimeError("disclosure check failed: a suppressed cell can be worked out; nothing published")
-    hidden = hidden_all.reshape(cube.shape)[unit_at, period_at] & shown_measure
+    rows_at = ~is_withheld[unit_at]
+    unit_at, period_at, keys, row_shown = unit_at[rows_at], period_at[rows_at], \
+        [key for key, keep in zip(keys, rows_at.tolist()) if keep], row_shown[rows_at]
+    hidden = hidden_all.reshape(cube.shape)[unit_at, period_at] & row_shown
     true_values = cube[unit_at, period_at]
     shown = true_values.astype(object)
-    shown[hidden | ~shown_measure] = None   # not published at this grain: NULL, not marked suppressed
+    shown[hidden | ~row_shown] = None   # not published at this grain: NULL, not marked suppressed
     measures = np.stack([shown, hidden.astype(np.int64).astype(object)], axis=2).reshape(len(unit_at), 2 * n_measures).tolist()
     rows = [(units[u][0], units[u][1], periods[t][0],
              month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1)) + tuple(m)
             for u, t, m in zip(unit_at.tolist(), period_at.tolist(), measures)]
-    return Table(rows, keys, true_values, hidden, protection.narrowest, protection.proofs, set_aside, shown_measure,
-                 int(protection.limited.sum()))
+    cells = _cells(units, periods, cube, flat, published_sums, protection, published, system)
+    return Table(rows, keys, true_values, hidden, protection.narrowest, protection.proofs, row_shown,
+                 {p.code: p.region for p in portals}, int(protection.limited.sum()), early, moved, withheld,
+                 dropped, cells)
 
 
-def _span(values: np.ndarray) -> tuple[int, int] | None:
-    months = np.nonzero(values[:, :, 0].sum(axis=0))[0]
+def _cells(units, periods, cube, flat, relations, protection, published, system) -> Cells:
+    """The system protect() saw, keyed by unit, period and measure (for the tests' attacker)."""
+    unit, period, measure = np.unravel_index(np.nonzero(flat)[0], cube.shape)
+    keys = [f"{units[u][0]}|{units[u][1]}|{periods[t][0]}|"
+            f"{(month_start(periods[t][1]) if periods[t][0] == 'month' else date(periods[t][1], 1, 1)).isoformat()}"
+            f"|{MEASURES[m]}" for u, t, m in zip(unit.tolist(), period.tolist(), measure.tolist())]
+    lower = (published[unit, period] & ~system["free"] & ~system["withheld"]).astype(np.int64)
+    return Cells(keys, cube.ravel()[flat], relations, protection.hidden & ~system["fixed"], lower,
+                 protection.primary)
+
+
+def _span(values: np.ndarray, removed: dict) -> tuple[int, int] | None:
+    received = values[:, :, 0].sum(axis=0) + sum((v[:, 0] for v in removed.values()), np.zeros(values.shape[1], np.int64))
+    months = np.nonzero(received)[0]
     return (int(months[0]), int(months[-1])) if len(months) else None
 
 

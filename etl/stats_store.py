@@ -107,21 +107,24 @@ def save_load(conn, load_id: int, kind: str, sha: str, file_name: str, demo: boo
             for c, m in zip(codes.tolist(), months.tolist())])
 
 
-def load_counts(conn, load_ids: list[int], net: Network) -> tuple[Counts, list[str]]:
-    """The summed counts of these loads on today's portal list, and the portal codes counted earlier that
-    the list no longer has (their counts are kept, not published)."""
+def load_counts(conn, load_ids: list[int], net: Network) -> tuple[Counts, dict]:
+    """The summed counts of these loads on today's portal list, and per portal code the list no longer
+    has, its counts [month, measure] (they stay in their region's totals: stats_publication)."""
     values = np.zeros((len(net.codes), N_MONTHS, len(MEASURES)), dtype=np.int64)
-    missing = set()
+    removed: dict[str, np.ndarray] = {}
     for blob in conn.execute(select(stat_load_counts.c.counts).where(stat_load_counts.c.load_id.in_(load_ids))
                              .order_by(stat_load_counts.c.load_id)).scalars():
         data = _unpack(blob)
-        index = np.array([net.index.get(c, -1) for c in data["portal"].tolist()], dtype=np.int64)
+        codes = data["portal"].tolist()
+        index = np.array([net.index.get(c, -1) for c in codes], dtype=np.int64)
         known = index >= 0
-        missing |= set(data["portal"][~known].tolist())
         np.add.at(values, (index[known], data["month"][known].astype(np.int64)), data["values"][known])
+        for row in np.nonzero(~known)[0].tolist():
+            counts = removed.setdefault(codes[row], np.zeros((N_MONTHS, len(MEASURES)), dtype=np.int64))
+            counts[int(data["month"][row])] += data["values"][row]
     counts = Counts(len(net.codes))
     counts.set_values(values)
-    return counts, sorted(missing)
+    return counts, dict(sorted(removed.items()))
 
 
 def retire_demo(conn) -> list[int]:
@@ -138,26 +141,44 @@ def retire_demo(conn) -> list[int]:
 # --- publications ---------------------------------------------------------------------------------
 
 def save_publication(conn, load_id: int, record: dict, keys: list[str], values: np.ndarray,
-                     hidden: np.ndarray) -> None:
+                     hidden: np.ndarray, regions: dict) -> None:
     """The publication's settings (stat_publication) and, privately, every published cell: its key
-    'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]."""
+    'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]; and the
+    region each portal's counts were added to (`regions`: portal code -> region group)."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
     conn.execute(insert(stat_publication).values(load_id=load_id, **record))
     conn.execute(insert(stat_publication_cells).values(load_id=load_id, cells=_pack(
-        keys=np.array(keys, dtype=str), values=values, hidden=hidden)))
+        keys=np.array(keys, dtype=str), values=values, hidden=hidden,
+        portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str))))
 
 
 def earlier_cells(conn, demo: bool, before: int | None = None):
     """Every earlier publication of this kind (demo or real) as (keys, values, hidden), oldest first."""
+    for data in _earlier(conn, demo, before):
+        yield data["keys"].tolist(), data["values"], data["hidden"]
+
+
+def first_regions(conn, demo: bool, before: int | None = None) -> dict:
+    """Portal code -> the region its counts were first published in (publications of this kind). A portal
+    stays there: moved or removed, it would otherwise leave two publications whose regional totals differ
+    by exactly its counts, hidden ones included."""
+    regions: dict[str, str] = {}
+    for data in _earlier(conn, demo, before):
+        if "portals" in data:   # recorded since 2026-12-05
+            for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
+                regions.setdefault(code, region)
+    return regions
+
+
+def _earlier(conn, demo: bool, before: int | None):
     query = select(stat_publication_cells.c.cells).join(
         stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
         stat_publication.c.is_demo.is_(demo))
     if before is not None:
         query = query.where(stat_publication.c.load_id < before)
     for blob in conn.execute(query.order_by(stat_publication.c.load_id)).scalars():
-        data = _unpack(blob)
-        yield data["keys"].tolist(), data["values"], data["hidden"]
+        yield _unpack(blob)
 
 
 def cell_key(unit_kind: str, unit_code: str, period_kind: str, period_start: date) -> str:

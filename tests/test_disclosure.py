@@ -250,6 +250,28 @@ def test_a_revision_keeps_the_first_publications_hidden_cells_protected():
     check(revised.values, second, revised.pairs, 10, 10, known_before=both, fixed=revised.fixed)
 
 
+def test_a_removed_portal_stays_in_its_totals_and_its_small_counts_protected():
+    """Portal 2 (small counts) leaves the list: its cells are withheld now but stay in its region's sums, as
+    etl/stats_publication.py keeps them; the attacker holds both publications."""
+    table = Table(FIXTURE, region_of=[0, 0, 1, 1])
+    first = protect(table.values, table.relations, 10)
+    withheld = np.zeros(table.shape, dtype=bool)
+    withheld[2] = True
+    withheld = withheld.ravel()
+    second = protect(table.values, table.relations, 10, withheld=withheld, earlier_visible=~first.hidden,
+                     earlier_hidden=first.hidden)
+    assert second.hidden[withheld].all() and second.hidden[first.hidden].all()
+    known = ~first.hidden | ~second.hidden
+    lower = np.where(first.hidden | (second.hidden & ~withheld), 1, 0)
+    small = (table.values > 0) & (table.values < 10)
+    attacker = Attacker(table.values, known, table.pairs, lower)
+    assert (small & ~known & withheld).any()
+    for integral in (False, True):
+        assert attacker.narrow(np.nonzero(small & ~known)[0], 10, integral) == {}
+        assert attacker.narrow(np.nonzero(~known & ~small & (lower == 1))[0], 1, integral) == {}
+    assert second.narrowest >= 10
+
+
 def test_a_region_total_published_before_does_not_give_away_a_portal_now():
     """Issue: Sub-Saharan Africa January 45 and ZMB 40 published -> MUS 5. Before: region total published,
     both portals hidden. Now the region total must count as known: ZMB cannot be published alone."""
