@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import config, stats_policy, treaty_office
-from .db import ensure_schema, has_data, make_engine
+from .db import has_data, make_engine
 from .errors import ConfigError, InputError, one_line
 from .jobs import JOBS, failed, run_jobs, run_load, summary
 from .lock import WarehouseBusy
