@@ -209,8 +209,7 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
     fixed = before_start[:, :, None] & np.ones(n_measures, dtype=bool)  # before a portal started: known zero
     level = np.broadcast_to(np.array([LEVELS[kind] for kind, _ in units])[:, None, None], cube.shape)
     unit_at, period_at = np.nonzero(used)      # published rows and a withheld portal's years
-    keys = [cell_key(units[u][0], units[u][1], periods[t][0],
-                     month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1))
+    keys = [cell_key(*units[u], periods[t][0], _start(periods[t]))
             for u, t in zip(unit_at.tolist(), period_at.tolist())]
     row_shown = in_system[unit_at, period_at]        # per row: the measures it publishes
     seen_visible, seen_hidden = _earlier_masks(keys, cube[unit_at, period_at], earlier)
@@ -240,9 +239,9 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
     true_values = cube[unit_at, period_at]
     shown = true_values.astype(object)
     shown[hidden | ~row_shown] = None   # not published at this grain: NULL, not marked suppressed
-    measures = np.stack([shown, hidden.astype(np.int64).astype(object)], axis=2).reshape(len(unit_at), 2 * n_measures).tolist()
-    rows = [(units[u][0], units[u][1], periods[t][0],
-             month_start(periods[t][1]) if periods[t][0] == "month" else date(periods[t][1], 1, 1)) + tuple(m)
+    measures = np.stack([shown, hidden.astype(np.int64).astype(object)], axis=2).reshape(
+        len(unit_at), 2 * n_measures).tolist()
+    rows = [(*units[u], periods[t][0], _start(periods[t])) + tuple(m)
             for u, t, m in zip(unit_at.tolist(), period_at.tolist(), measures)]
     cells = _cells(units, periods, cube, flat, published_sums, protection, published, system)
     return Table(rows, keys, true_values, hidden, protection.narrowest, protection.proofs, row_shown,
@@ -253,16 +252,23 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
 def _cells(units, periods, cube, flat, relations, protection, published, system) -> Cells:
     """The system protect() saw, keyed by unit, period and measure (for the tests' attacker)."""
     unit, period, measure = np.unravel_index(np.nonzero(flat)[0], cube.shape)
-    keys = [f"{units[u][0]}|{units[u][1]}|{periods[t][0]}|"
-            f"{(month_start(periods[t][1]) if periods[t][0] == 'month' else date(periods[t][1], 1, 1)).isoformat()}"
-            f"|{MEASURES[m]}" for u, t, m in zip(unit.tolist(), period.tolist(), measure.tolist())]
+    keys = [f"{cell_key(*units[u], periods[t][0], _start(periods[t]))}|{MEASURES[m]}"
+            for u, t, m in zip(unit.tolist(), period.tolist(), measure.tolist())]
     lower = (published[unit, period] & ~system["free"] & ~system["withheld"]).astype(np.int64)
     return Cells(keys, cube.ravel()[flat], relations, protection.hidden & ~system["fixed"], lower,
                  protection.primary)
 
 
+def _start(period: tuple) -> date:
+    """The first day of a ("month", month index) or ("year", year) period."""
+    kind, value = period
+    return month_start(value) if kind == "month" else date(value, 1, 1)
+
+
 def _span(values: np.ndarray, removed: dict) -> tuple[int, int] | None:
-    received = values[:, :, 0].sum(axis=0) + sum((v[:, 0] for v in removed.values()), np.zeros(values.shape[1], np.int64))
+    received = values[:, :, 0].sum(axis=0)
+    for counts in removed.values():
+        received = received + counts[:, 0]
     months = np.nonzero(received)[0]
     return (int(months[0]), int(months[-1])) if len(months) else None
 

@@ -3,7 +3,7 @@ correct a portal's launch to a later month, move a portal to another region, rem
 after each; then solve all the publications together (tests/attacker.py), as someone who kept every one
 of them would. Before, the launch correction took a portal's early counts out of every total, and the
 difference between two publications gave them away exactly."""
-import os
+import io
 from datetime import date
 
 import numpy as np
@@ -70,15 +70,14 @@ def joint_attacker(tables):
 def revisions(tmp_path, data_dir, monkeypatch):
     """A 1,500-report demo published, then three revisions of the portal list, each published again."""
     engine = make_engine(f"sqlite:///{tmp_path / 'revisions.sqlite'}")
-    run_jobs(engine, ["portals", "figures"], data_dir=data_dir, out=open(os.devnull, "w"))
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir, out=io.StringIO())
     path = tmp_path / "demo.csv"
     with engine.connect() as conn:
         demo_stats.generate(conn, 7, 1500, path, end=date(2026, 10, 31))
     tables = _capture(monkeypatch)
     assert load(engine, path).outcome == "ok"
     with engine.connect() as conn:
-        yearly = {(r.unit_code, r.period_start.year if hasattr(r.period_start, "year") else int(str(r.period_start)[:4])):
-                  r.received for r in conn.execute(text(
+        yearly = {(r.unit_code, int(str(r.period_start)[:4])): r.received for r in conn.execute(text(
                       "SELECT unit_code, period_start, received FROM v_portal_stats "
                       "WHERE unit_kind = 'portal' AND period_kind = 'year'"))}
         portals = {r.portal_code: r for r in conn.execute(text("SELECT portal_code, region FROM portal"))}
@@ -95,12 +94,12 @@ def revisions(tmp_path, data_dir, monkeypatch):
                         != portals[moving].region.split(" (")[0])
     _portal_list(data_dir, lambda rows: [dict(r, launch_date=f"{late_year + 1}-01", launch_precision="month")
                                          if r["portal_code"] == late else r for r in rows])
-    launch = run_jobs(engine, ["portals"], data_dir=data_dir, out=open(os.devnull, "w"))[-1]
+    launch = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
     _portal_list(data_dir, lambda rows: [dict(r, region=other_region) if r["portal_code"] == moving else r
                                          for r in rows])
-    moved = run_jobs(engine, ["portals"], data_dir=data_dir, out=open(os.devnull, "w"))[-1]
+    moved = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
     _portal_list(data_dir, lambda rows: [r for r in rows if r["portal_code"] != removing])
-    removed = run_jobs(engine, ["portals"], data_dir=data_dir, out=open(os.devnull, "w"))[-1]
+    removed = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
     yield dict(engine=engine, tables=tables, late=late, moving=moving, removing=removing,
                reports=(launch, moved, removed))
     engine.dispose()
