@@ -109,9 +109,13 @@ def _portals_by_region_year(portals: pd.DataFrame, years) -> dict[tuple[str, int
     """Which portals surely ran in each region group and year (launched by its last day); an
     unknown launch counts as not running, which can only hide more."""
     running: dict[tuple[str, int], set] = {}
-    for code, region, launch_to in zip(portals["portal_code"], portals["region"], portals["launch_to"]):
+    # The region the published totals count a portal in (it stays where it was first published), else the list's.
+    counted_in = portals["stats_region"] if "stats_region" in portals.columns else [None] * len(portals)
+    for code, region, counted, launch_to in zip(portals["portal_code"], portals["region"], counted_in,
+                                                portals["launch_to"]):
         if launch_to is None or pd.isna(launch_to):
             continue
+        region = counted if isinstance(counted, str) else region
         first = pd.Timestamp(launch_to).year
         for y in years:
             if y >= first:

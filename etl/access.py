@@ -59,7 +59,8 @@ STATS_TABLE = "portal_stat"                                     # per-portal row
 PORTAL_VIEWS = ["v_portal_stats"]                               # made security-invoker
 PUBLIC_STATS_VIEW = "v_public_stats"                            # created here: aggregates only
 REFERENCE_TABLES = ["country", "country_alias", "treaty_office_code", "coe_membership", "treaty", "treaty_event",
-                    "treaty_note", "portal", "monitoring_round", "round_party", "published_figure", "stat_publication"]
+                    "treaty_note", "portal", "monitoring_round", "round_party", "published_figure", "stat_publication",
+                    "stat_portal_region"]
 REFERENCE_VIEWS = ["v_treaty_event", "v_treaty_dates", "v_treaty_status", "v_country", "v_portal", "v_load",
                    "v_stat_publication"]   # v_load: statistics loads without file, hash or row counts
 STAFF_ONLY = ["load_run", "stat_load", "job_state"]   # load_run: a statistics load's file, hash, counts
@@ -112,9 +113,11 @@ WITH stat AS (
          s.received
   FROM {STATS_TABLE} s WHERE s.unit_kind IN ('network', 'region') AND s.period_kind = 'year'),
 running AS (
-  SELECT split_part(COALESCE(NULLIF(p.region, ''), 'Unknown region'), ' (', 1) AS region_group,
+  SELECT COALESCE(r.region_group, split_part(COALESCE(NULLIF(p.region, ''), 'Unknown region'), ' (', 1))
+           AS region_group,
          CAST(EXTRACT(YEAR FROM p.launch_to) AS integer) AS first_year
-  FROM portal p WHERE p.launch_to IS NOT NULL),
+  FROM portal p LEFT JOIN stat_portal_region r ON r.portal_code = p.portal_code
+  WHERE p.launch_to IS NOT NULL),
 sized AS (
   SELECT st.*, (SELECT COUNT(*) FROM running r WHERE r.first_year <= st.year
                 AND (st.unit_kind = 'network' OR r.region_group = st.unit_code)) AS n

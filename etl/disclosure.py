@@ -18,7 +18,8 @@ hi - lo >= `width` (default k), so it is never proved to be below k; no other hi
 protected as before). Cells in `earlier_visible` count as known; `fixed` cells (structural zeros every
 reader knows) are never hidden and never protect anything. Not modelled: sums of an earlier publication over
 cells whose values have changed since (the publication keeps every total's value when the portal list changes,
-so only a load that adds counts does that), and an attacker who reasons about how the repair chooses cells.
+so only a load that adds counts does that: a known leak, README), and an attacker who reasons about how the
+repair chooses cells.
 
 **How (one proof per cell)**: for each protected cell, a linear programme (HiGHS) over the cells within a few
 relations of it looks for two whole-number tables y and z that equal the truth on every published cell,

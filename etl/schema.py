@@ -240,6 +240,13 @@ stat_publication = Table(
     Column("cells_suppressed", Integer, nullable=False),
 )
 
+stat_portal_region = Table(  # the region each portal's counts are added to in the published totals
+    "stat_portal_region", metadata,
+    Column("portal_code", String(8), primary_key=True),
+    Column("region_group", Text, nullable=False),
+    Column("listed", Boolean, nullable=False),  # False: removed from the portal list, counted, not published
+)
+
 stat_publication_cells = Table(  # private: what each publication showed and hid, with the true values
     "stat_publication_cells", metadata,
     Column("load_id", Integer, ForeignKey("stat_publication.load_id"), primary_key=True),

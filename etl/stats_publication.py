@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from . import stats_policy
 from .db import insert_many
 from .disclosure import Relations, exposed_cells, protect
 from .errors import InputError
-from .schema import portal_stat, stat_publication
+from .schema import portal_stat, stat_portal_region, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
 from .stats_store import active_loads, cell_key, earlier_cells, first_regions, load_counts, save_publication
@@ -63,6 +63,7 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     real = active_loads(conn, demo=False)
     use, demo = (real, False) if real else (active_loads(conn, demo=True), True)
     conn.execute(delete(portal_stat))
+    conn.execute(delete(stat_portal_region))
     if not use:
         return "no statistics loaded"
     net = Network(conn)
@@ -73,6 +74,10 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
+    if table.regions:   # public: which region's totals each portal is in (the list may say another now)
+        conn.execute(insert(stat_portal_region), [
+            dict(portal_code=code, region_group=region, listed=code not in table.withheld)
+            for code, region in table.regions.items()])
     cells, suppressed = int(table.shown.sum()), int(table.hidden.sum())
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=table.narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,

@@ -107,7 +107,8 @@ V_PORTAL = f"""
 CREATE VIEW v_portal AS
 SELECT p.id AS portal_id, p.portal_code, p.portal_name, p.country_code, c.name_en AS country_name_en,
        c.name_fr AS country_name_fr, p.scope, p.launch_from, p.launch_to, p.launch_precision,
-       p.region, p.partners, p.funders, p.languages, p.url, p.source, p.confidence, p.notes,
+       p.region, r.region_group AS stats_region, p.partners, p.funders, p.languages, p.url, p.source,
+       p.confidence, p.notes,
        {coe_member_case("CURRENT_DATE")} AS coe_member,
        s.status AS lanzarote_status, p.load_id, l.retrieved_at
 FROM portal p
@@ -115,6 +116,7 @@ LEFT JOIN country c ON c.code = p.country_code
 LEFT JOIN coe_membership m ON m.country_code = p.country_code
 LEFT JOIN v_treaty_status s ON s.country_code = p.country_code AND s.treaty_num = 201
 JOIN load_run l ON l.id = p.load_id
+LEFT JOIN stat_portal_region r ON r.portal_code = p.portal_code
 """
 
 def _measure_columns(prefix: str = "s.") -> str:

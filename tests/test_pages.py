@@ -391,12 +391,16 @@ def received_only_db(app_db, tmp_path_factory):
     `received` only, every other measure of a monthly row NULL with a NULL `<measure>_suppressed` ("not
     published at this grain"), and no portal x month row. (The flags are NOT NULL in today's schema, so the
     table is copied without its constraints; the views are made again on the copy.)"""
-    import shutil
+    import sqlite3
     from sqlalchemy import create_engine, text
     from etl.stats_format import MEASURES
     from etl.views import VIEWS, create_views
     path = tmp_path_factory.mktemp("received_only") / "app.sqlite"
-    shutil.copy(app_db.removeprefix("sqlite:///"), path)
+    # SQLite's own backup: a file copy misses what is still in the write-ahead log (the warehouse runs in WAL).
+    source, target = sqlite3.connect(app_db.removeprefix("sqlite:///")), sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
     url = f"sqlite:///{path}"
     engine = create_engine(url)
     others = ", ".join(f"{m} = NULL, {m}_suppressed = NULL" for m in MEASURES if m != "received")

@@ -7,12 +7,14 @@ import io
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from etl import demo_stats, stats_publication
 from etl.db import make_engine
 from etl.jobs import run_jobs
+from etl.stats_format import region_group
 
 from .attacker import Attacker
 from .test_portal_stats import load
@@ -121,6 +123,29 @@ def test_revisions_of_the_portal_list_keep_every_total_and_say_why(revisions):
     with revisions["engine"].connect() as conn:
         units = set(conn.execute(text("SELECT unit_code FROM v_portal_stats WHERE unit_kind = 'portal'")).scalars())
     assert revisions["removing"] not in units and revisions["late"] in units
+
+
+def test_a_moved_portal_counts_where_the_totals_count_it_for_every_audience(revisions):
+    """The review: after a region move, the audience rules counted the region's members from the list (3 now,
+    1 in its totals) and showed the public a region total that was one portal's figures."""
+    from dashboard import reading
+    from dashboard.audience import Audience, _portals_by_region_year, scope_filter
+    engine, moving, removing = revisions["engine"], revisions["moving"], revisions["removing"]
+    portals = reading.portals(engine)
+    row = portals.set_index("portal_code").loc[moving]
+    assert row["stats_region"] != region_group(row["region"])   # the list moved it; the totals did not
+    with engine.connect() as conn:
+        counted = dict(conn.execute(text("SELECT portal_code, region_group FROM stat_portal_region")).all())
+        listed = dict(conn.execute(text("SELECT portal_code, listed FROM stat_portal_region")).all())
+    assert counted[moving] == row["stats_region"] and not listed[removing] and listed[moving]
+    running = _portals_by_region_year(portals, range(2010, 2027))
+    assert all(counted[code] == region for (region, _), codes in running.items() for code in codes)
+    with engine.connect() as conn:
+        stats = pd.read_sql(text("SELECT * FROM v_portal_stats"), conn, parse_dates=["period_start"])
+    public = scope_filter(Audience("public"), stats, portals)
+    shown = public[(public["unit_kind"] == "region") & public["hidden"].isna()]
+    for _, r in shown.iterrows():
+        assert len(running.get((r["unit_code"], r["period_start"].year), ())) >= 3, r["unit_code"]
 
 
 def test_the_subtraction_attack_over_every_publication_finds_nothing(revisions):
