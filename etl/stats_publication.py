@@ -19,7 +19,7 @@ from .errors import InputError
 from .schema import portal_stat, stat_portal_region, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
-from .stats_store import active_loads, cell_key, earlier_cells, first_regions, load_counts, save_publication
+from .stats_store import active_loads, cell_key, earlier_publications, load_counts, save_publication
 
 LEVELS = {"portal": 0, "region": 1, "network": 2}   # disclosure cost: a network cell is what most readers read
 COLUMNS = ["unit_kind", "unit_code", "period_kind", "period_start"] + [
@@ -69,8 +69,8 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     net = Network(conn)
     counts, removed = load_counts(conn, use, net)
     try:
-        table = build(counts, net, k, width, list(earlier_cells(conn, demo, before=load_id)), removed=removed,
-                      regions=first_regions(conn, demo, before=load_id))
+        earlier, regions = earlier_publications(conn, demo, before=load_id)
+        table = build(counts, net, k, width, earlier, removed=removed, regions=regions)
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])

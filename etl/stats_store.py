@@ -153,22 +153,18 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
         portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str))))
 
 
-def earlier_cells(conn, demo: bool, before: int | None = None):
-    """Every earlier publication of this kind (demo or real) as (keys, values, hidden), oldest first."""
+def earlier_publications(conn, demo: bool, before: int | None = None) -> tuple[list, dict]:
+    """Every earlier publication of this kind (demo or real), read once: its cells as (keys, values, hidden),
+    oldest first, and per portal code the region its counts were first published in. A portal stays there:
+    moved or removed, it would otherwise leave two publications whose regional totals differ by exactly
+    its counts, hidden ones included."""
+    cells, regions = [], {}
     for data in _earlier(conn, demo, before):
-        yield data["keys"].tolist(), data["values"], data["hidden"]
-
-
-def first_regions(conn, demo: bool, before: int | None = None) -> dict:
-    """Portal code -> the region its counts were first published in (publications of this kind). A portal
-    stays there: moved or removed, it would otherwise leave two publications whose regional totals differ
-    by exactly its counts, hidden ones included."""
-    regions: dict[str, str] = {}
-    for data in _earlier(conn, demo, before):
+        cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
         if "portals" in data:   # recorded since 2026-12-05
             for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
                 regions.setdefault(code, region)
-    return regions
+    return cells, regions
 
 
 def _earlier(conn, demo: bool, before: int | None):
