@@ -85,18 +85,16 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
                      table.regions)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
-    if table.withheld:
-        notes.append(f"counts of portal(s) no longer in the portal list kept in their region's totals, not "
-                     f"published on their own: {', '.join(table.withheld)}")
-    if table.dropped:
-        notes.append(f"counts of portal(s) no longer in the portal list, in no published total (no publication "
-                     f"recorded their region): {', '.join(table.dropped)}")
-    if table.early:
-        notes.append(f"portal(s) with counts before the launch month the portal list gives, kept in their "
-                     f"figures (check the launch date): {', '.join(table.early)}")
-    if table.moved:
-        notes.append(f"portal(s) counted in the region they were first published in, not the one the portal "
-                     f"list gives now: {', '.join(table.moved)}")
+    for codes, text in ((table.withheld, "counts of portal(s) no longer in the portal list kept in their region's "
+                                         "totals, not published on their own"),
+                        (table.dropped, "counts of portal(s) no longer in the portal list, in no published total "
+                                        "(no publication recorded their region)"),
+                        (table.early, "portal(s) with counts before the launch month the portal list gives, kept "
+                                      "in their figures (check the launch date)"),
+                        (table.moved, "portal(s) counted in the region they were first published in, not the one "
+                                      "the portal list gives now")):
+        if codes:
+            notes.append(f"{text}: {', '.join(codes)}")
     if table.bounded:
         notes.append(f"{table.bounded} hidden cell(s) an earlier publication already bounds narrower than the "
                      f"width kept hidden")

@@ -158,23 +158,19 @@ def earlier_publications(conn, demo: bool, before: int | None = None) -> tuple[l
     oldest first, and per portal code the region its counts were first published in. A portal stays there:
     moved or removed, it would otherwise leave two publications whose regional totals differ by exactly
     its counts, hidden ones included."""
-    cells, regions = [], {}
-    for data in _earlier(conn, demo, before):
-        cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
-        if "portals" in data:   # recorded since 2026-12-05
-            for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
-                regions.setdefault(code, region)
-    return cells, regions
-
-
-def _earlier(conn, demo: bool, before: int | None):
     query = select(stat_publication_cells.c.cells).join(
         stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
         stat_publication.c.is_demo.is_(demo))
     if before is not None:
         query = query.where(stat_publication.c.load_id < before)
+    cells, regions = [], {}
     for blob in conn.execute(query.order_by(stat_publication.c.load_id)).scalars():
-        yield _unpack(blob)
+        data = _unpack(blob)
+        cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
+        if "portals" in data:   # recorded since 2026-12-05
+            for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
+                regions.setdefault(code, region)
+    return cells, regions
 
 
 def cell_key(unit_kind: str, unit_code: str, period_kind: str, period_start: date) -> str:
