@@ -5,26 +5,36 @@ Cells are one flat array; a relation says total = sum(parts) (a breakdown of a m
 a region and its portals, the network and its regions).
 
 **The attacker** knows every published cell of this and of every earlier publication, every relation, that
-counts are non-negative integers, and what the rules say about a hidden cell: zeros are published, so a
-hidden cell is at least 1. Cells *withheld by design* (`free`: counts the publication never shows at all,
-such as a portal's monthly total, but which sums tie to published cells) are unknowns at least 0. The
-publication shows one mark for every hidden cell, never why it is hidden (a mark "below k" would say the
-cell is under k). For each hidden cell the attacker solves the smallest and the largest value consistent
-with all of that: an interval [lo, hi].
+counts are non-negative integers, that counts only grow from one publication to the next (loads only add
+reports: each cell is at least the same cell before), and what the rules say about a hidden cell: zeros are
+published, so a hidden cell is at least 1. Cells *withheld by design* (`free`: counts the publication never
+shows at all, such as a portal's monthly total, but which sums tie to published cells) are unknowns at
+least 0. The publication shows one mark for every hidden cell, never why it is hidden (a mark "below k"
+would say the cell is under k). For each hidden cell the attacker solves the smallest and the largest value
+consistent with all of that: an interval [lo, hi].
 
 **The guarantee** of `protect()`: every cell hidden by the threshold rule (0 < value < k) has
 hi - lo >= `width` (default k), so it is never proved to be below k; no other hidden cell is pinned
-(hi > lo). Every cell hidden in an earlier publication whose value has not changed stays hidden (and so stays
-protected as before). Cells in `earlier_visible` count as known; `fixed` cells (structural zeros every
-reader knows) are never hidden and never protect anything. Not modelled: sums of an earlier publication over
-cells whose values have changed since (the publication keeps every total's value when the portal list changes,
-so only a load that adds counts does that: a known leak, README), and an attacker who reasons about how the
-repair chooses cells.
+(hi > lo); and that holds for every publication's cells with all publications held together. Two rules
+carry it across publications (T_n is the true table of publication n):
+- *Nested hiding*: every cell hidden by an earlier publication stays hidden (`earlier_hidden`), whatever
+  its value now. Then any point y of publication n-1's problem gives the point T_n + (y - T_{n-1}) of
+  publication n's: it keeps every relation, shows the published cells as published, and is at least y
+  wherever the counts grew. So what the attacker could not narrow before, a later publication does not
+  narrow, and a cell proved when it was first hidden needs no new proof (hence none is solved for it).
+- *Proofs above the last publication* (`floor`): a cell hidden for the first time is proved with points
+  that are at least the last publication's true table on every cell. The true tables before it sit below
+  such a point, so it is a point of the problem of all publications together.
+Cells in `earlier_visible` count as known; `fixed` cells (structural zeros every reader knows) are never
+hidden and never protect anything. Not modelled: an attacker who reasons about how the repair chooses
+cells, and counts that fall between publications of one kind (loads are never taken back; when real data
+arrive the demo is retired whole and its publications are not the real ones' earlier publications).
+The price of nested hiding: a small count hidden once stays hidden when it has grown (README).
 
 **How (one proof per cell)**: for each protected cell, a linear programme (HiGHS) over the cells within a few
 relations of it looks for two whole-number tables y and z that equal the truth on every published cell,
-keep every relation, stay at least 1 on every hidden cell (0 on a withheld one) and differ by at least the
-width on that cell. A published non-zero cell may move at a price (its value plus one, times 10 for a
+keep every relation, stay at least 1 on every hidden cell (0 on a withheld one) and at least the floor on
+every cell, and differ by at least the width on that cell. A published non-zero cell may move at a price (its value plus one, times 10 for a
 regional and 100 for a network cell: those are what most readers read), and every published cell that moves
 is hidden. y and z are feasible points of the attacker's own problem, so they *prove* the cell's interval at
 least max(x, y, z) - min(x, y, z) wide (x, the truth, is a third point), and they stay proofs when more
@@ -113,18 +123,20 @@ COST_LEVEL = (1.0, 10.0, 100.0)   # price of moving one unit of a published cell
 def protect(values: np.ndarray, relations: Relations, k: int, width: int | None = None,
             fixed: np.ndarray | None = None, earlier_visible: np.ndarray | None = None,
             earlier_hidden: np.ndarray | None = None, free: np.ndarray | None = None,
-            withheld: np.ndarray | None = None, level: np.ndarray | None = None, reach: int = 2,
-            max_reach: int = 5) -> Protection:
+            withheld: np.ndarray | None = None, floor: np.ndarray | None = None, level: np.ndarray | None = None,
+            reach: int = 2, max_reach: int = 5) -> Protection:
     """Hide every count 0 < value < k and as few other cells as the proofs need, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
     `fixed`: cells every reader knows (never hidden, never protection). `earlier_visible`: cells whose current
-    value was published before (known to the attacker, even if hidden now). `earlier_hidden`: cells hidden
-    before with the same value now: they stay hidden, unpinned, and keep the width if they are primary.
-    `free`: cells withheld by design (never published, at least 0, no protection of their own). `withheld`:
-    cells never published now (at least 0, or 1 if hidden before) that the threshold rule still protects:
-    the counts of a portal no longer in the list, published before, still in its region. `level`: 0, 1
-    or 2 per cell, how high in the hierarchy (portal, region, network): higher cells cost more to hide.
+    value was published before (known to the attacker, even if hidden now). `earlier_hidden`: cells hidden by
+    an earlier publication (whatever their value now): they stay hidden and are not proved again, since the
+    proofs that hid them, shifted by what the loads added since, still hold (module docstring). `floor`: per
+    cell, its value in the last publication (0 for a new cell): no proof goes below it. `free`: cells withheld
+    by design (never published, at least 0, no protection of their own). `withheld`: cells never published
+    now (at least 0, or 1 if hidden before) that the threshold rule still protects: the counts of a portal
+    no longer in the list, published before, still in its region. `level`: 0, 1 or 2 per cell, how high in
+    the hierarchy (portal, region, network): higher cells cost more to hide.
     Raises RuntimeError when a cell cannot be proved protected (nothing is published then).
     """
     values = np.asarray(values, dtype=np.int64)
@@ -138,19 +150,20 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     free = free & ~fixed
     withheld = (none if withheld is None else np.asarray(withheld, bool)) & ~fixed & ~free
     seen = none if earlier_visible is None else np.asarray(earlier_visible, bool) & ~fixed & ~free
-    sticky = (none if earlier_hidden is None else np.asarray(earlier_hidden, bool)) & ~fixed & ~seen & ~free \
+    carried = (none if earlier_hidden is None else np.asarray(earlier_hidden, bool)) & ~fixed & ~seen & ~free \
         & (values > 0)
     primary = (values > 0) & (values < k) & ~fixed & ~free
-    hidden = primary | sticky | free | withheld
-    protected = primary & ~seen   # needs `width`; cells the attacker already knows cannot be helped
+    hidden = primary | carried | free | withheld
+    protected = primary & ~seen & ~carried   # needs `width`; known cells cannot be helped, carried ones were
     movable = ~fixed & ~seen & ((values > 0) | hidden)
     level = np.zeros(n, dtype=np.int64) if level is None else np.asarray(level, dtype=np.int64)
-    lower = np.where(free | (withheld & ~sticky), 0, 1)
-    need = np.where(protected, width, np.where(withheld & ~sticky, 0, 1))  # a withheld count >= k: none
+    floor = np.zeros(n, dtype=np.int64) if floor is None else np.minimum(np.asarray(floor, np.int64), values)
+    lower = np.maximum(np.where(free | (withheld & ~carried), 0, 1), floor)
+    need = np.where(protected, width, np.where((withheld & ~carried) | carried, 0, 1))  # a withheld count >= k: none
     task = _Task(_System(relations, n), values, hidden, movable, lower,
                  (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()))
     # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
-    wanted = np.nonzero(protected | sticky)[0]
+    wanted = np.nonzero(protected)[0]
     wanted = wanted[np.lexsort((wanted, values[wanted]))]
     proofs, solved, limited = [], 0, []
     for opened, part_proofs, part_solved, part_limited in _run(task, task.system.parts(wanted, movable)):
@@ -184,7 +197,8 @@ class _Task:
     values: np.ndarray
     hidden: np.ndarray
     movable: np.ndarray
-    lower: np.ndarray      # per cell: 1 (hidden), 0 (withheld by design)
+    lower: np.ndarray      # per cell: what no proof goes below (1 if hidden, 0 if withheld by design; at
+                           # least its value in the last publication)
     price: np.ndarray      # per cell: cost of moving it one unit
     level: np.ndarray
     need: np.ndarray       # per cell: the interval its proof must reach (width, or 1 for an unpinned cell)
@@ -222,11 +236,6 @@ class _Task:
                 if result is not None:
                     found = (block,) + result
                     limited.append(cell)
-                elif self.need[cell] == 1:
-                    # A cell hidden before to protect another (not small), which an earlier publication and
-                    # what is known now pin: it stays hidden; hiding more now cannot undo what was shown.
-                    limited.append(cell)
-                    continue
             if found is None:
                 raise RuntimeError("disclosure control could not prove a hidden cell protected; nothing published")
             block, y, z, newly = found
@@ -390,7 +399,8 @@ def _prove(system: _System, block: np.ndarray, cell: int, need: int, values, hid
     cost_v = price[block][vc]
     cost = np.concatenate([np.zeros(n_h), cost_v, cost_v] * 2 + [[1e3 * (1 + cost_v.sum())] * extra])
     lb = np.concatenate([lower[block][hc] - x[hc], np.zeros(2 * n_v)] * 2 + [[0.0] * extra])
-    ub = np.concatenate([np.full(n_h, np.inf), np.full(n_v, np.inf), x[vc] - 1.0] * 2 + [[need - 1.0] * extra])
+    ub = np.concatenate([np.full(n_h, np.inf), np.full(n_v, np.inf), x[vc] - lower[block][vc]] * 2
+                        + [[need - 1.0] * extra])
     row_lo = np.concatenate([np.zeros(2 * m), [float(need)]])
     row_hi = np.concatenate([np.zeros(2 * m), [np.inf]])
     sol = _solve(matrix, cost, lb, ub, row_lo, row_hi, integral=False)

@@ -51,6 +51,7 @@ class Table:
     shown: np.ndarray  # per row and measure: published at this grain (monthly rows: `received` only)
     regions: dict      # portal code -> the region group its counts were added to
     bounded: int = 0   # hidden cells an earlier publication already bounds narrower than the width
+    carried: int = 0   # cells hidden because an earlier publication hid them (proved then, not again)
     early: tuple = ()       # portals with counts before the launch month the list gives (kept in their figures)
     moved: tuple = ()       # portals the list puts in another region than they were first published in
     withheld: tuple = ()    # portals no longer in the list: counts kept in their region's totals, not published
@@ -69,8 +70,8 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     net = Network(conn)
     counts, removed = load_counts(conn, use, net)
     try:
-        earlier, regions = earlier_publications(conn, demo, before=load_id)
-        table = build(counts, net, k, width, earlier, removed=removed, regions=regions)
+        earlier, regions, floor = earlier_publications(conn, demo, before=load_id)
+        table = build(counts, net, k, width, earlier, removed=removed, regions=regions, floor=floor)
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
@@ -79,10 +80,13 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
             dict(portal_code=code, region_group=region, listed=code not in table.withheld)
             for code, region in table.regions.items()])
     cells, suppressed = int(table.shown.sum()), int(table.hidden.sum())
-    save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=table.narrowest,
+    narrowest, last = table.narrowest, _last_publication(conn, demo, load_id)
+    if table.carried and last is not None and last.narrowest is not None:  # their proofs are that one's
+        narrowest = last.narrowest if narrowest is None else min(narrowest, last.narrowest)
+    save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
-                     table.regions)
+                     table.regions, (table.cells.keys, table.cells.values) if table.cells else ([], []))
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
     for codes, text in ((table.withheld, "counts of portal(s) no longer in the portal list kept in their region's "
@@ -98,7 +102,17 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     if table.bounded:
         notes.append(f"{table.bounded} hidden cell(s) an earlier publication already bounds narrower than the "
                      f"width kept hidden")
+    if table.carried and last is not None and last.width < width:
+        notes.append(f"{table.carried} cell(s) hidden before keep the protection width they were proved with "
+                     f"({last.width})")
     return "; ".join(notes)
+
+
+def _last_publication(conn, demo: bool, before: int):
+    """The narrowest interval and width of the last earlier publication of this kind, if any."""
+    return conn.execute(select(stat_publication.c.narrowest, stat_publication.c.width)
+                        .where(stat_publication.c.is_demo.is_(demo), stat_publication.c.load_id < before)
+                        .order_by(stat_publication.c.load_id.desc()).limit(1)).first()
 
 
 def republish(conn, load_id: int) -> str | None:
@@ -154,10 +168,11 @@ def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: i
 
 
 def build(counts: Counts, net: Network, k: int, width: int, earlier: list, removed: dict | None = None,
-          regions: dict | None = None) -> Table:
+          regions: dict | None = None, floor: dict | None = None) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
     `earlier`: (keys, values, hidden) of every earlier publication of the same kind; `removed`: counts of
-    portals the list no longer has; `regions`: the region each portal was first published in."""
+    portals the list no longer has; `regions`: the region each portal was first published in; `floor`: the
+    last publication's true value per cell key (no proof goes below it)."""
     span = _span(counts.values, removed or {})
     portals, early, moved, withheld, dropped = _portals(counts, net, removed or {}, regions or {},
                                                         span[1] if span else None)
@@ -222,9 +237,12 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
     earlier_hidden[unit_at, period_at] = seen_hidden & row_shown
     flat = in_system.ravel()
     published_sums = relations.restricted(flat)
+    cell_keys = _cell_keys(units, periods, cube.shape, flat)
     system = {name: mask.ravel()[flat] for name, mask in (
         ("fixed", fixed), ("earlier_visible", earlier_visible), ("earlier_hidden", earlier_hidden), ("free", free),
         ("withheld", withheld_cells), ("level", level))}
+    floor = floor or {}
+    system["floor"] = np.array([floor.get(key, 0) for key in cell_keys], dtype=np.int64)
     protection = protect(cube.ravel()[flat], published_sums, k, width=width, **system)
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
@@ -246,17 +264,22 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
         len(unit_at), 2 * n_measures).tolist()
     rows = [(*units[u], periods[t][0], _start(periods[t])) + tuple(m)
             for u, t, m in zip(unit_at.tolist(), period_at.tolist(), measures)]
-    cells = _cells(units, periods, cube, flat, published_sums, protection, published, system)
+    cells = _cells(cell_keys, cube, flat, published_sums, protection, published, system)
     return Table(rows, keys, true_values, hidden, protection.narrowest, protection.proofs, row_shown,
-                 {p.code: p.region for p in portals}, int(protection.limited.sum()), early, moved, withheld,
-                 dropped, cells)
+                 {p.code: p.region for p in portals}, int(protection.limited.sum()),
+                 int((system["earlier_hidden"] & protection.hidden).sum()), early, moved, withheld, dropped, cells)
 
 
-def _cells(units, periods, cube, flat, relations, protection, published, system) -> Cells:
-    """The system protect() saw, keyed by unit, period and measure (for the tests' attacker)."""
-    unit, period, measure = np.unravel_index(np.nonzero(flat)[0], cube.shape)
-    keys = [f"{cell_key(*units[u], periods[t][0], _start(periods[t]))}|{MEASURES[m]}"
+def _cell_keys(units, periods, shape, flat) -> list[str]:
+    """'unit_kind|unit_code|period_kind|period_start|measure' per cell of the system protect() sees."""
+    unit, period, measure = np.unravel_index(np.nonzero(flat)[0], shape)
+    return [f"{cell_key(*units[u], periods[t][0], _start(periods[t]))}|{MEASURES[m]}"
             for u, t, m in zip(unit.tolist(), period.tolist(), measure.tolist())]
+
+
+def _cells(keys, cube, flat, relations, protection, published, system) -> Cells:
+    """The system protect() saw, keyed by unit, period and measure (for the tests' attacker)."""
+    unit, period, _ = np.unravel_index(np.nonzero(flat)[0], cube.shape)
     lower = (published[unit, period] & ~system["free"] & ~system["withheld"]).astype(np.int64)
     return Cells(keys, cube.ravel()[flat], relations, protection.hidden & ~system["fixed"], lower,
                  protection.primary)
@@ -299,7 +322,7 @@ def _relations(n_units, n_periods, n_measures, years, year_at, months_of, region
 
 def _earlier_masks(keys: list[str], current: np.ndarray, earlier: list):
     """Per published cell: shown by an earlier publication with the same true value as now (the attacker
-    knows it), and hidden by one with the same true value as now (it must stay hidden)."""
+    knows it), and hidden by one, whatever its value now (it stays hidden: etl/disclosure.py)."""
     visible = np.zeros(current.shape, dtype=bool)
     hidden = np.zeros(current.shape, dtype=bool)
     for old_keys, old_values, old_hidden in earlier:
@@ -311,5 +334,5 @@ def _earlier_masks(keys: list[str], current: np.ndarray, earlier: list):
         was_hidden = np.zeros(current.shape, dtype=bool)
         was_hidden[present] = old_hidden[rows[present]]
         visible |= same & ~was_hidden
-        hidden |= same & was_hidden
+        hidden |= was_hidden
     return visible, hidden

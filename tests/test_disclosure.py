@@ -116,8 +116,9 @@ def check(values, result, pairs, k, width, known_before=None, integral=True, fix
     for integral_now in ([False, True] if integral else [False]):
         assert attacker.narrow(protected, width, integral_now) == {}
         assert attacker.narrow(others, 1, integral_now) == {}, "a hidden cell is pinned"
-    if len(protected):
-        assert result.narrowest is not None and result.narrowest >= width
+    assert result.narrowest is None or result.narrowest >= width
+    if any(result.primary[c] for c in np.nonzero(hidden & ~free)[0]) and known_before is None:
+        assert result.narrowest is not None   # a first publication proves its own threshold cells
 
 
 # --- the issue's attack -----------------------------------------------------------------------------
@@ -269,7 +270,7 @@ def test_a_removed_portal_stays_in_its_totals_and_its_small_counts_protected():
     for integral in (False, True):
         assert attacker.narrow(np.nonzero(small & ~known)[0], 10, integral) == {}
         assert attacker.narrow(np.nonzero(~known & ~small & (lower == 1))[0], 1, integral) == {}
-    assert second.narrowest >= 10
+    assert second.narrowest is None and second.proofs == 0   # hidden before: the first proofs still hold
 
 
 def test_a_region_total_published_before_does_not_give_away_a_portal_now():
@@ -283,6 +284,19 @@ def test_a_region_total_published_before_does_not_give_away_a_portal_now():
     result = protect(values, rel, 10, earlier_visible=earlier_visible, earlier_hidden=earlier_hidden)
     assert result.hidden[[1, 2]].all()
     check(values, result, pairs, 10, 10, known_before=earlier_visible)
+
+
+def test_a_load_that_adds_counts_is_proved_above_the_last_publication():
+    """Published: total 20 = a 0 + b 20. A load adds 3 to a and 5 to b: 28 = 3 + 25. The attacker knows
+    counts only grow (each cell at least what was published), so a proof that lowers b below 20 is no
+    proof: a alone would be [1, 8]. With the floor the proof raises the total, which is hidden too."""
+    values, pairs = np.array([28, 3, 25]), [(0, [1, 2])]
+    before = np.array([20, 0, 20])
+    for floor, safe in ((None, False), (before, True)):
+        result = protect(values, Relations.build(pairs), 10, floor=floor)
+        attacker = Attacker(values, ~result.hidden, pairs, np.maximum(before, 1))
+        assert result.hidden[1] and (attacker.narrow([1], 10) == {}) == safe
+    assert result.hidden.all() and result.narrowest >= 10
 
 
 def test_a_cell_known_before_cannot_be_protected_by_a_total_known_before():

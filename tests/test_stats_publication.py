@@ -14,10 +14,10 @@ def test_earlier_masks_follow_keys_and_true_values():
     keys = ["portal|MUS|month|2024-01-01", "portal|UGA|month|2024-01-01", "network|ALL|year|2024-01-01"]
     current = np.array([[23, 7], [30, 10], [53, 17]])
     earlier = [(["network|ALL|year|2024-01-01", "portal|MUS|month|2024-01-01"],  # another order, one key missing
-                np.array([[53, 16], [23, 7]]), np.array([[False, False], [False, True]]))]
+                np.array([[53, 16], [23, 5]]), np.array([[False, False], [False, True]]))]
     visible, hidden = _earlier_masks(keys, current, earlier)
     assert visible.tolist() == [[True, False], [False, False], [True, False]]  # 17 != 16: not known any more
-    assert hidden.tolist() == [[False, True], [False, False], [False, False]]
+    assert hidden.tolist() == [[False, True], [False, False], [False, False]]  # 5 then 7: hidden once, hidden
 
 
 def test_a_revision_keeps_every_earlier_hidden_cell_hidden(engine, data_dir):

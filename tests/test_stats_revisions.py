@@ -249,26 +249,43 @@ def test_a_monthly_import_leaves_no_narrow_interval_in_either_publication(tmp_pa
     assert attacker.narrow(sample, K) == {}
 
 
-def test_the_ordered_attacker_finds_the_known_leak_of_a_small_late_file(tmp_path, monkeypatch):
-    """The leak README names (issue 10 open): a late file of a few reports for one portal shows a cell that
-    was hidden, and the growth of the regional totals bounds the earlier value. This pins the known leak so
-    that it is not called fixed by accident, and shows the ordered attacker is real: when the publication
-    protects across loads, this test must assert the opposite."""
+def test_a_small_late_file_narrows_no_earlier_hidden_cell(tmp_path, monkeypatch):
+    """The leak the second review found: a late file of a few reports for one portal showed a cell that was
+    hidden (AIA 2026 `received`: 3 hidden, then 12 shown), and the growth of the regional totals bounded the
+    earlier value to [3, 12]. Now a cell hidden once stays hidden and new proofs stay above the last
+    publication: the ordered attacker narrows nothing in either publication. Built without the earlier
+    publication, the second one gives the cell away again, so the attacker is real."""
     whole = lambda rows: rows
-    tables = [None]
+    chosen = []
 
     def late(rows):
         counts = rows[(rows["received_date"] >= "2026-01-01")].groupby("portal").size()
         portal = counts[(counts >= 2) & (counts <= 6)].index[0]
-        tables[0] = portal
+        chosen.append(portal)
         extra = 12 - int(counts[portal])
         return pd.DataFrame({"report_ref": [f"LATE-{i}" for i in range(extra)], "portal": portal,
                              "received_date": "2026-10-15", "outcome": "not_actioned", "media_type": "",
                              "severity": "", "youngest_age": "", "self_generated": "", "hosting_country": "",
                              "demo": "yes"})
     published = _demo_in_two_loads(tmp_path, monkeypatch, whole, late, reports=1000)
-    portal = tables[0]
+    portal = chosen[0]
     attacker, values, known, primary, keys = ordered_attacker(published)
     cell = keys.index(f"0|portal|{portal}|year|2026-01-01|received")
-    assert not known[cell] and primary[cell]
-    assert attacker.narrow([cell], K)   # narrower than k today
+    later = keys.index(f"1|portal|{portal}|year|2026-01-01|received")
+    assert not known[cell] and primary[cell] and values[later] == 12 and not known[later]
+    protected = np.nonzero(primary & ~known)[0]
+    near = np.array([f"|{portal}|" in key or "region|" in key or "|2026-" in key for key in keys])
+    rng = np.random.default_rng(5)
+    sample = np.unique(np.concatenate([[cell], protected[near[protected]][:200],
+                                       rng.choice(protected, min(60, len(protected)), replace=False)]))
+    assert attacker.narrow(sample, K) == {}
+    published_hidden = published[1].cells.hidden & (published[1].cells.lower == 1) & ~published[1].cells.primary
+    hidden_later = np.array([keys.index(f"1|{key}") for key in np.array(published[1].cells.keys)[published_hidden]])
+    assert attacker.narrow(hidden_later[near[hidden_later]][:80], 1) == {}
+
+    args, kwargs = published[1].given
+    unaware = stats_publication.build(*args[:4], [], **dict(kwargs, floor={}))
+    attacker, values, known, primary, keys = ordered_attacker([published[0], unaware])
+    cell = keys.index(f"0|portal|{portal}|year|2026-01-01|received")
+    (lo, hi), = attacker.narrow([cell], K).values()
+    assert hi - lo < K and lo <= values[cell] <= hi
