@@ -22,9 +22,13 @@ carry it across publications (T_n is the true table of publication n):
   publication n's: it keeps every relation, shows the published cells as published, and is at least y
   wherever the counts grew. So what the attacker could not narrow before, a later publication does not
   narrow, and a cell proved when it was first hidden needs no new proof (hence none is solved for it).
+  That holds while no cell such a proof moved becomes known: a launch corrected to a later month makes a
+  portal's earlier months known zeros, and then the cells hidden before are proved again (`reprove`).
 - *Proofs above the last publication* (`floor`): a cell hidden for the first time is proved with points
-  that are at least the last publication's true table on every cell. The true tables before it sit below
-  such a point, so it is a point of the problem of all publications together.
+  that are at least the true table of the last publication of fewer loads on every cell. The true tables
+  before it sit below such a point, and the publications of the same loads since (a change to the portal
+  list publishes again) contain it, since it moves no cell they showed; so it is a point of the problem of
+  all publications together.
 Cells in `earlier_visible` count as known; `fixed` cells (structural zeros every reader knows) are never
 hidden and never protect anything. Not modelled: an attacker who reasons about how the repair chooses
 cells, and counts that fall between publications of one kind (loads are never taken back; when real data
@@ -123,16 +127,19 @@ COST_LEVEL = (1.0, 10.0, 100.0)   # price of moving one unit of a published cell
 def protect(values: np.ndarray, relations: Relations, k: int, width: int | None = None,
             fixed: np.ndarray | None = None, earlier_visible: np.ndarray | None = None,
             earlier_hidden: np.ndarray | None = None, free: np.ndarray | None = None,
-            withheld: np.ndarray | None = None, floor: np.ndarray | None = None, level: np.ndarray | None = None,
-            reach: int = 2, max_reach: int = 5) -> Protection:
+            withheld: np.ndarray | None = None, floor: np.ndarray | None = None, reprove: bool = False,
+            level: np.ndarray | None = None, reach: int = 2, max_reach: int = 5) -> Protection:
     """Hide every count 0 < value < k and as few other cells as the proofs need, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
     `fixed`: cells every reader knows (never hidden, never protection). `earlier_visible`: cells whose current
     value was published before (known to the attacker, even if hidden now). `earlier_hidden`: cells hidden by
     an earlier publication (whatever their value now): they stay hidden and are not proved again, since the
-    proofs that hid them, shifted by what the loads added since, still hold (module docstring). `floor`: per
-    cell, its value in the last publication (0 for a new cell): no proof goes below it. `free`: cells withheld
+    proofs that hid them, shifted by what the loads added since, still hold (module docstring), unless
+    `reprove`: cells every reader knows now that were unknown then (a portal's launch corrected to a later
+    month makes its months before it known zeros) can break those proofs, so they are proved again, and
+    one an earlier publication now bounds narrower is reported in `limited`. `floor`: per cell, its value in
+    the last publication of fewer loads (0 for a new cell): no proof goes below it. `free`: cells withheld
     by design (never published, at least 0, no protection of their own). `withheld`: cells never published
     now (at least 0, or 1 if hidden before) that the threshold rule still protects: the counts of a portal
     no longer in the list, published before, still in its region. `level`: 0, 1 or 2 per cell, how high in
@@ -154,16 +161,17 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
         & (values > 0)
     primary = (values > 0) & (values < k) & ~fixed & ~free
     hidden = primary | carried | free | withheld
-    protected = primary & ~seen & ~carried   # needs `width`; known cells cannot be helped, carried ones were
+    protected = primary & ~seen & (reprove | ~carried)  # needs `width`; known cells cannot be helped
     movable = ~fixed & ~seen & ((values > 0) | hidden)
     level = np.zeros(n, dtype=np.int64) if level is None else np.asarray(level, dtype=np.int64)
     floor = np.zeros(n, dtype=np.int64) if floor is None else np.minimum(np.asarray(floor, np.int64), values)
     lower = np.maximum(np.where(free | (withheld & ~carried), 0, 1), floor)
-    need = np.where(protected, width, np.where((withheld & ~carried) | carried, 0, 1))  # a withheld count >= k: none
+    # A withheld count >= k needs nothing; a carried cell keeps its earlier proof unless proved again.
+    need = np.where(protected, width, np.where((withheld & ~carried) | (carried & ~reprove), 0, 1))
     task = _Task(_System(relations, n), values, hidden, movable, lower,
                  (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()))
     # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
-    wanted = np.nonzero(protected)[0]
+    wanted = np.nonzero(protected | (carried & reprove))[0]
     wanted = wanted[np.lexsort((wanted, values[wanted]))]
     proofs, solved, limited = [], 0, []
     for opened, part_proofs, part_solved, part_limited in _run(task, task.system.parts(wanted, movable)):
@@ -236,6 +244,11 @@ class _Task:
                 if result is not None:
                     found = (block,) + result
                     limited.append(cell)
+                elif self.need[cell] == 1:
+                    # A cell hidden before to protect another, which an earlier publication and what is known
+                    # now pin: it stays hidden; hiding more now cannot undo what was shown.
+                    limited.append(cell)
+                    continue
             if found is None:
                 raise RuntimeError("disclosure control could not prove a hidden cell protected; nothing published")
             block, y, z, newly = found

@@ -37,6 +37,7 @@ class Cells:
     hidden: np.ndarray
     lower: np.ndarray    # what the attacker knows a hidden cell is at least: 1 if published hidden, else 0
     primary: np.ndarray  # hidden by the threshold rule: its interval must be at least the width
+    fixed: np.ndarray    # known zeros (months before a portal started)
 
 
 @dataclass
@@ -70,8 +71,9 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     net = Network(conn)
     counts, removed = load_counts(conn, use, net)
     try:
-        earlier, regions, floor = earlier_publications(conn, demo, before=load_id)
-        table = build(counts, net, k, width, earlier, removed=removed, regions=regions, floor=floor)
+        earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)))
+        table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
+                      floor=earlier.floor, fixed_before=earlier.fixed)
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
@@ -86,7 +88,8 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
-                     table.regions, (table.cells.keys, table.cells.values) if table.cells else ([], []))
+                     table.regions, (table.cells.keys, table.cells.values, table.cells.fixed) if table.cells
+                     else ([], [], []))
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
     for codes, text in ((table.withheld, "counts of portal(s) no longer in the portal list kept in their region's "
@@ -168,11 +171,12 @@ def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: i
 
 
 def build(counts: Counts, net: Network, k: int, width: int, earlier: list, removed: dict | None = None,
-          regions: dict | None = None, floor: dict | None = None) -> Table:
+          regions: dict | None = None, floor: dict | None = None, fixed_before: dict | None = None) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
     `earlier`: (keys, values, hidden) of every earlier publication of the same kind; `removed`: counts of
     portals the list no longer has; `regions`: the region each portal was first published in; `floor`: the
-    last publication's true value per cell key (no proof goes below it)."""
+    true value per cell key of the last publication of fewer loads (no proof goes below it); `fixed_before`:
+    per cell key of the last publication, whether it was a known zero (None: not recorded)."""
     span = _span(counts.values, removed or {})
     portals, early, moved, withheld, dropped = _portals(counts, net, removed or {}, regions or {},
                                                         span[1] if span else None)
@@ -243,7 +247,11 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
         ("withheld", withheld_cells), ("level", level))}
     floor = floor or {}
     system["floor"] = np.array([floor.get(key, 0) for key in cell_keys], dtype=np.int64)
-    protection = protect(cube.ravel()[flat], published_sums, k, width=width, **system)
+    # Cells hidden before keep their proofs unless a cell those proofs could move is a known zero now.
+    newly_fixed = fixed_before is None or any(
+        not fixed_before.get(key, True) for key in np.array(cell_keys, dtype=object)[system["fixed"]].tolist())
+    protection = protect(cube.ravel()[flat], published_sums, k, width=width,
+                         reprove=bool(earlier) and newly_fixed, **system)
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
     exposed = exposed_cells(cube.ravel()[flat], protection.hidden, published_sums)
@@ -282,7 +290,7 @@ def _cells(keys, cube, flat, relations, protection, published, system) -> Cells:
     unit, period, _ = np.unravel_index(np.nonzero(flat)[0], cube.shape)
     lower = (published[unit, period] & ~system["free"] & ~system["withheld"]).astype(np.int64)
     return Cells(keys, cube.ravel()[flat], relations, protection.hidden & ~system["fixed"], lower,
-                 protection.primary)
+                 protection.primary, system["fixed"])
 
 
 def _start(period: tuple) -> date:

@@ -9,6 +9,7 @@ so a change to the portal list leaves them meaningful.
 """
 import io
 import zlib
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -141,47 +142,59 @@ def retire_demo(conn) -> list[int]:
 # --- publications ---------------------------------------------------------------------------------
 
 def save_publication(conn, load_id: int, record: dict, keys: list[str], values: np.ndarray,
-                     hidden: np.ndarray, regions: dict, cells: tuple[list, np.ndarray]) -> None:
+                     hidden: np.ndarray, regions: dict, cells: tuple[list, np.ndarray, np.ndarray]) -> None:
     """The publication's settings (stat_publication) and, privately, every published cell: its key
     'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]; the
     region each portal's counts were added to (`regions`: portal code -> region group); and every cell the
-    disclosure control saw (`cells`: keys 'key|measure' and true values), withheld ones included: the next
-    publication's proofs stay above them."""
+    disclosure control saw (`cells`: keys 'key|measure', true values, known zeros), withheld ones included:
+    the next publication's proofs stay above them."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
     conn.execute(insert(stat_publication).values(load_id=load_id, **record))
     conn.execute(insert(stat_publication_cells).values(load_id=load_id, cells=_pack(
         keys=np.array(keys, dtype=str), values=values, hidden=hidden,
         portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str),
-        cell_keys=np.array(cells[0], dtype=str), cell_values=np.asarray(cells[1], dtype=np.int64))))
+        cell_keys=np.array(cells[0], dtype=str), cell_values=np.asarray(cells[1], dtype=np.int64),
+        cell_fixed=np.asarray(cells[2], dtype=bool))))
 
 
-def earlier_publications(conn, demo: bool, before: int | None = None) -> tuple[list, dict, dict]:
-    """Every earlier publication of this kind (demo or real), read once: its cells as (keys, values, hidden),
-    oldest first; per portal code the region its counts were first published in (a portal stays there:
-    moved or removed, it would otherwise leave two publications whose regional totals differ by exactly
-    its counts, hidden ones included); and the last one's true value per cell ('key|measure'), the floor
-    of the next publication's proofs (etl/disclosure.py)."""
-    query = select(stat_publication_cells.c.cells).join(
+@dataclass
+class Earlier:
+    """What the earlier publications of one kind (demo or real) tell the next one."""
+    cells: list       # per publication, oldest first: (keys, values [row, measure], hidden [row, measure])
+    regions: dict     # portal code -> the region its counts were first published in
+    floor: dict       # 'key|measure' -> true value in the last publication of fewer loads than now
+    fixed: dict | None  # 'key|measure' -> known zero, per cell of the last publication (None: not recorded)
+
+
+def earlier_publications(conn, demo: bool, before: int | None = None, loads: str | None = None) -> Earlier:
+    """Every earlier publication of this kind, read once. A portal stays in the region it was first
+    published in: moved or removed, it would otherwise leave two publications whose regional totals differ
+    by exactly its counts, hidden ones included. `loads`: the loads publishing now (ids joined by ','), so
+    that the floor comes from the last publication that counted fewer."""
+    query = select(stat_publication_cells.c.cells, stat_publication.c.loads).join(
         stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
         stat_publication.c.is_demo.is_(demo))
     if before is not None:
         query = query.where(stat_publication.c.load_id < before)
-    cells, regions, data = [], {}, {}
-    for blob in conn.execute(query.order_by(stat_publication.c.load_id)).scalars():
+    found = Earlier([], {}, {}, None)
+    fewer, data = {}, {}
+    for blob, counted in conn.execute(query.order_by(stat_publication.c.load_id)).all():
         data = _unpack(blob)
-        cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
+        found.cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
         if "portals" in data:   # recorded since 2026-12-05
             for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
-                regions.setdefault(code, region)
-    floor = {}
-    if "cell_keys" in data:   # recorded since 2026-12-05 (second change); before, the published cells only
-        floor = dict(zip(data["cell_keys"].tolist(), data["cell_values"].tolist()))
-    elif cells:
-        keys, values = cells[-1][:2]
-        floor = {f"{key}|{measure}": value for key, row in zip(keys, values.tolist())
-                 for measure, value in zip(MEASURES, row)}
-    return cells, regions, floor
+                found.regions.setdefault(code, region)
+        if counted != loads:
+            fewer = data
+    if "cell_keys" in fewer:   # recorded since 2026-12-05 (second change); before, the published cells only
+        found.floor = dict(zip(fewer["cell_keys"].tolist(), fewer["cell_values"].tolist()))
+    elif fewer:
+        found.floor = {f"{key}|{measure}": value for key, row in zip(fewer["keys"].tolist(), fewer["values"].tolist())
+                       for measure, value in zip(MEASURES, row)}
+    if "cell_fixed" in data:
+        found.fixed = dict(zip(data["cell_keys"].tolist(), data["cell_fixed"].tolist()))
+    return found
 
 
 def cell_key(unit_kind: str, unit_code: str, period_kind: str, period_start: date) -> str:

@@ -225,7 +225,8 @@ def test_random_revisions_keep_every_interval_wide(case, launch_shift, salt):
     revised = revised.as_published() if table.withheld else revised
     seen = ~first.hidden & ~revised.fixed
     second = protect(revised.values, revised.relations, k, width=width, fixed=revised.fixed,
-                     earlier_visible=seen, earlier_hidden=first.hidden & ~table.free, free=revised.free)
+                     earlier_visible=seen, earlier_hidden=first.hidden & ~table.free, free=revised.free,
+                     reprove=bool((revised.fixed & ~table.fixed).any()))
     assert second.hidden[first.hidden & ~revised.fixed].all()
     check(revised.values, second, revised.pairs, k, width, known_before=~first.hidden, fixed=revised.fixed,
           free=revised.free)
@@ -245,7 +246,7 @@ def test_a_revision_keeps_the_first_publications_hidden_cells_protected():
     assert (revised.values == table.values).all()
     earlier_visible = ~first.hidden & ~revised.fixed
     second = protect(revised.values, revised.relations, 10, fixed=revised.fixed,
-                     earlier_visible=earlier_visible, earlier_hidden=first.hidden)
+                     earlier_visible=earlier_visible, earlier_hidden=first.hidden, reprove=True)
     assert second.hidden[first.hidden & ~revised.fixed].all(), "a cell hidden before is published now"
     both = ~first.hidden                                  # known from the first publication
     check(revised.values, second, revised.pairs, 10, 10, known_before=both, fixed=revised.fixed)

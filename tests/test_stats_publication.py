@@ -29,7 +29,7 @@ def test_a_revision_keeps_every_earlier_hidden_cell_hidden(engine, data_dir):
                                          if r["portal_code"] == "UGA" else r for r in rows])
     assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
     with engine.connect() as conn:
-        (old_keys, old_values, old_hidden), (keys, values, hidden) = earlier_publications(conn, demo=False)[0]
+        (old_keys, old_values, old_hidden), (keys, values, hidden) = earlier_publications(conn, demo=False).cells
         width = conn.execute(text("SELECT width FROM v_stat_publication ORDER BY load_id DESC")).scalar()
     assert old_hidden.sum() > 0 and width == 10
     row_of = {key: i for i, key in enumerate(keys)}

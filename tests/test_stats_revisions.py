@@ -289,3 +289,38 @@ def test_a_small_late_file_narrows_no_earlier_hidden_cell(tmp_path, monkeypatch)
     cell = keys.index(f"0|portal|{portal}|year|2026-01-01|received")
     (lo, hi), = attacker.narrow([cell], K).values()
     assert hi - lo < K and lo <= values[cell] <= hi
+
+
+def _reports(portal: str, day: str, n: int, tag: str) -> pd.DataFrame:
+    return pd.DataFrame({"report_ref": [f"{tag}-{i}" for i in range(n)], "portal": portal, "received_date": day,
+                         "outcome": "not_actioned", "media_type": "", "severity": "", "youngest_age": "",
+                         "self_generated": "", "hosting_country": "", "demo": "yes"})
+
+
+def test_a_launch_corrected_later_proves_the_cells_hidden_before_again(tmp_path, data_dir, monkeypatch):
+    """The third review: KEN's 3 reports of 2021 (all in December) were hidden, proved by moving KEN's
+    earlier months of 2021. Its launch corrected to December 2021 makes those months known zeros, and the
+    published December total of the region then bounds the earlier 3 to [1, 10]. Nothing published now
+    can undo that: the cells hidden before are proved again, and the publication says how narrow."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'launch.sqlite'}")
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir, out=io.StringIO())
+    parts = [("KEN", "2021-12-05", 3), ("UGA", "2021-03-10", 12), ("UGA", "2021-12-06", 4), ("UGA", "2020-07-07", 25),
+             ("UGA", "2022-02-02", 25), ("TZA", "2021-05-10", 20), ("TZA", "2021-12-07", 3),
+             ("TZA", "2022-04-04", 25), ("IND", "2021-06-06", 20), ("IND", "2021-12-08", 15),
+             ("IND", "2020-05-05", 25), ("IND", "2022-06-06", 25)]
+    pd.concat([_reports(p, d, n, f"R{i}") for i, (p, d, n) in enumerate(parts)]).to_csv(tmp_path / "a.csv",
+                                                                                        index=False)
+    tables = _capture(monkeypatch)
+    assert load(engine, tmp_path / "a.csv").outcome == "ok"
+    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2021-12", launch_precision="month")
+                                         if r["portal_code"] == "KEN" else r for r in rows])
+    report = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
+    assert report.outcome == "ok" and "already bounds narrower than the width" in report.message
+    with engine.connect() as conn:
+        narrowest = conn.execute(text("SELECT narrowest FROM v_stat_publication ORDER BY load_id")).scalars().all()
+    engine.dispose()
+    assert narrowest[0] >= K and narrowest[-1] < K
+    attacker, values, known, primary, keys = ordered_attacker(tables)
+    cell = keys.index("1|portal|KEN|year|2021-01-01|received")
+    (lo, hi), = attacker.narrow([cell], K).values()
+    assert hi - lo >= narrowest[-1] and tables[1].bounded
