@@ -29,6 +29,12 @@ def _yearly(engine, year: int) -> dict:
     return {kind: (n, hidden) for kind, n, hidden in rows}
 
 
+def _row(name: str, seconds: float, table, seen: dict) -> str:
+    counts = " ".join(f"{seen.get(kind, (0, 0))[1]:>{w - 4}}/{seen.get(kind, (0, 0))[0]:<3}"
+                      for kind, w in (("portal", 9), ("region", 7), ("network", 8)))
+    return f"{name:>16} {seconds:8.1f} {int(table.hidden.sum()):7,} {table.carried:8,} {counts}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000)
@@ -80,16 +86,10 @@ def main() -> None:
             file = Path(tmp) / f"part{i}.csv"
             part.to_csv(file, index=False)
             seconds = load(engine, file)
-            table, seen = built[-1], _yearly(engine, year)
-            print(f"{name:>16} {seconds:8.1f} {int(table.hidden.sum()):7,} {table.carried:8,} "
-                  + " ".join(f"{seen.get(kind, (0, 0))[1]:>{w - 4}}/{seen.get(kind, (0, 0))[0]:<3}"
-                             for kind, w in (("portal", 9), ("region", 7), ("network", 8))))
+            print(_row(name, seconds, built[-1], _yearly(engine, year)))
         once = warehouse("once.sqlite")
         seconds = load(once, path)
-        table, seen = built[-1], _yearly(once, year)
-        print(f"{'one import':>16} {seconds:8.1f} {int(table.hidden.sum()):7,} {table.carried:8,} "
-              + " ".join(f"{seen.get(kind, (0, 0))[1]:>{w - 4}}/{seen.get(kind, (0, 0))[0]:<3}"
-                         for kind, w in (("portal", 9), ("region", 7), ("network", 8))))
+        print(_row("one import", seconds, built[-1], _yearly(once, year)))
 
 
 if __name__ == "__main__":

@@ -249,6 +249,13 @@ def test_a_monthly_import_leaves_no_narrow_interval_in_either_publication(tmp_pa
     assert attacker.narrow(sample, K) == {}
 
 
+def _reports(portal: str, day: str, n: int, tag: str) -> pd.DataFrame:
+    """`n` reports not actioned for one portal on one day (a late file)."""
+    return pd.DataFrame({"report_ref": [f"{tag}-{i}" for i in range(n)], "portal": portal, "received_date": day,
+                         "outcome": "not_actioned", "media_type": "", "severity": "", "youngest_age": "",
+                         "self_generated": "", "hosting_country": "", "demo": "yes"})
+
+
 def test_a_small_late_file_narrows_no_earlier_hidden_cell(tmp_path, monkeypatch):
     """The leak the second review found: a late file of a few reports for one portal showed a cell that was
     hidden (AIA 2026 `received`: 3 hidden, then 12 shown), and the growth of the regional totals bounded the
@@ -262,11 +269,7 @@ def test_a_small_late_file_narrows_no_earlier_hidden_cell(tmp_path, monkeypatch)
         counts = rows[(rows["received_date"] >= "2026-01-01")].groupby("portal").size()
         portal = counts[(counts >= 2) & (counts <= 6)].index[0]
         chosen.append(portal)
-        extra = 12 - int(counts[portal])
-        return pd.DataFrame({"report_ref": [f"LATE-{i}" for i in range(extra)], "portal": portal,
-                             "received_date": "2026-10-15", "outcome": "not_actioned", "media_type": "",
-                             "severity": "", "youngest_age": "", "self_generated": "", "hosting_country": "",
-                             "demo": "yes"})
+        return _reports(portal, "2026-10-15", 12 - int(counts[portal]), "LATE")
     published = _demo_in_two_loads(tmp_path, monkeypatch, whole, late, reports=1000)
     portal = chosen[0]
     attacker, values, known, primary, keys = ordered_attacker(published)
@@ -289,12 +292,6 @@ def test_a_small_late_file_narrows_no_earlier_hidden_cell(tmp_path, monkeypatch)
     cell = keys.index(f"0|portal|{portal}|year|2026-01-01|received")
     (lo, hi), = attacker.narrow([cell], K).values()
     assert hi - lo < K and lo <= values[cell] <= hi
-
-
-def _reports(portal: str, day: str, n: int, tag: str) -> pd.DataFrame:
-    return pd.DataFrame({"report_ref": [f"{tag}-{i}" for i in range(n)], "portal": portal, "received_date": day,
-                         "outcome": "not_actioned", "media_type": "", "severity": "", "youngest_age": "",
-                         "self_generated": "", "hosting_country": "", "demo": "yes"})
 
 
 def test_a_launch_corrected_later_proves_the_cells_hidden_before_again(tmp_path, data_dir, monkeypatch):
