@@ -38,9 +38,9 @@ The price of nested hiding: a small count hidden once stays hidden when it has g
 **How (one proof per cell)**: for each protected cell, a linear programme (HiGHS) over the cells within a few
 relations of it looks for two whole-number tables y and z that equal the truth on every published cell,
 keep every relation, stay at least 1 on every hidden cell (0 on a withheld one) and at least the floor on
-every cell, and differ by at least the width on that cell. A published non-zero cell may move at a price (its value plus one, times 10 for a
-regional and 100 for a network cell: those are what most readers read), and every published cell that moves
-is hidden. y and z are feasible points of the attacker's own problem, so they *prove* the cell's interval at
+every cell, and differ by at least the width on that cell. A published non-zero cell may move at a price
+(its value plus one, times 10 for a regional and 100 for a network cell: those are what most readers read),
+and every published cell that moves is hidden. y and z are feasible points of the attacker's own problem, so they *prove* the cell's interval at
 least max(x, y, z) - min(x, y, z) wide (x, the truth, is a third point), and they stay proofs when more
 cells are hidden later. When the cheapest proof hides a regional or network cell, a wider neighbourhood
 is tried first (up to `max_reach` relations away). Cells that moved in a proof get their interval credited,
