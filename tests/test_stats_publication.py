@@ -37,3 +37,22 @@ def test_a_revision_keeps_every_earlier_hidden_cell_hidden(engine, data_dir):
         if key in row_of:
             same = old_values[i] == values[row_of[key]]
             assert not (old_hidden[i] & same & ~hidden[row_of[key]]).any(), key
+
+
+def test_a_wider_width_later_says_what_cells_hidden_before_keep(engine, data_dir):
+    """A load under a wider protection width: the cells hidden before keep the proofs they got (narrower),
+    and the load message says so instead of claiming the new width for them."""
+    from etl import portal_stats
+    from etl.jobs import run_load
+    from etl.readers import sha256_of
+
+    from .test_portal_stats import MORE, TODAY
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
+    assert load(engine, REPORTS).outcome == "ok"
+    report = run_load(engine, "portal-stats", [MORE], lambda conn, load_id: portal_stats.load_file(
+        conn, load_id, MORE, today=TODAY, k=10, width=12), sha256_of(MORE))
+    assert report.outcome == "ok", report.message
+    assert "cell(s) hidden before keep the protection width they were proved with (10)" in report.message
+    with engine.connect() as conn:
+        narrowest = conn.execute(text("SELECT narrowest FROM v_stat_publication ORDER BY load_id")).scalars().all()
+    assert narrowest[-1] <= narrowest[0]
