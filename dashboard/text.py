@@ -160,18 +160,21 @@ TEXT = {
                                    "anything is published. Suppressed cells are shown as suppressed, never as "
                                    "zero. {hidden} of {cells} published cells are suppressed.",
         "method.protection": "Protection by interval. An attacker who holds this and every earlier "
-                             "publication, every published sum, and knows that counts are whole numbers and that "
-                             "a hidden cell is at least 1, cannot narrow a cell hidden because it is small to an "
+                             "publication, every published sum, and knows that counts are whole numbers, that "
+                             "they only grow from one publication to the next and that a hidden cell is at "
+                             "least 1, cannot narrow a cell hidden because it is small to an "
                              "interval less than {width} wide; the narrowest interval proved in this publication "
                              "is {narrowest} wide.",
         "method.no_interval": "No interval width is recorded for this publication: no count in it was small "
                               "enough to hide, or it was made before protection by interval (the next "
                               "publication replaces it).",
         "method.protection_limited": "Protection by interval. An attacker who holds this and every earlier "
-                                     "publication, every published sum, and knows that counts are whole numbers "
-                                     "and that a hidden cell is at least 1, cannot narrow a cell hidden because "
-                                     "it is small to an interval less than {width} wide, except where an earlier "
-                                     "publication (made with a lower threshold) already bounded it: the narrowest "
+                                     "publication, every published sum, and knows that counts are whole "
+                                     "numbers, that they only grow from one publication to the next and that a "
+                                     "hidden cell is at least 1, cannot narrow a cell hidden because it is small "
+                                     "to an interval less than {width} wide, except where an earlier "
+                                     "publication already bounded it (one made with a lower threshold, or before "
+                                     "a portal's launch date was corrected to a later month): the narrowest "
                                      "interval in this publication is {narrowest} wide.",
         "method.grain": "What is published: each portal's figures by year; by month, only the reports received, "
                         "for each region and for the whole network. Portal figures by month and monthly "
