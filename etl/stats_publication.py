@@ -82,9 +82,9 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
             dict(portal_code=code, region_group=region, listed=code not in table.withheld)
             for code, region in table.regions.items()])
     cells, suppressed = int(table.shown.sum()), int(table.hidden.sum())
-    narrowest, last = table.narrowest, _last_publication(conn, demo, load_id)
-    if table.carried and last is not None and last.narrowest is not None:  # their proofs are that one's
-        narrowest = last.narrowest if narrowest is None else min(narrowest, last.narrowest)
+    narrowest, (last_narrowest, last_width) = table.narrowest, earlier.last or (None, None)
+    if table.carried and last_narrowest is not None:  # their proofs are that one's
+        narrowest = last_narrowest if narrowest is None else min(narrowest, last_narrowest)
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
@@ -105,17 +105,10 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     if table.bounded:
         notes.append(f"{table.bounded} hidden cell(s) an earlier publication already bounds narrower than the "
                      f"width kept hidden")
-    if table.carried and last is not None and last.width < width:
+    if table.carried and last_width is not None and last_width < width:
         notes.append(f"{table.carried} cell(s) hidden before keep the protection width they were proved with "
-                     f"({last.width})")
+                     f"({last_width})")
     return "; ".join(notes)
-
-
-def _last_publication(conn, demo: bool, before: int):
-    """The narrowest interval and width of the last earlier publication of this kind, if any."""
-    return conn.execute(select(stat_publication.c.narrowest, stat_publication.c.width)
-                        .where(stat_publication.c.is_demo.is_(demo), stat_publication.c.load_id < before)
-                        .order_by(stat_publication.c.load_id.desc()).limit(1)).first()
 
 
 def republish(conn, load_id: int) -> str | None:

@@ -165,6 +165,7 @@ class Earlier:
     regions: dict     # portal code -> the region its counts were first published in
     floor: dict       # 'key|measure' -> true value in the last publication of fewer loads than now
     fixed: dict | None  # 'key|measure' -> known zero, per cell of the last publication (None: not recorded)
+    last: tuple | None = None  # (narrowest, width) of the last publication
 
 
 def earlier_publications(conn, demo: bool, before: int | None = None, loads: str | None = None) -> Earlier:
@@ -172,15 +173,16 @@ def earlier_publications(conn, demo: bool, before: int | None = None, loads: str
     published in: moved or removed, it would otherwise leave two publications whose regional totals differ
     by exactly its counts, hidden ones included. `loads`: the loads publishing now (ids joined by ','), so
     that the floor comes from the last publication that counted fewer."""
-    query = select(stat_publication_cells.c.cells, stat_publication.c.loads).join(
+    query = select(stat_publication_cells.c.cells, stat_publication.c.loads, stat_publication.c.narrowest,
+                   stat_publication.c.width).join(
         stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
         stat_publication.c.is_demo.is_(demo))
     if before is not None:
         query = query.where(stat_publication.c.load_id < before)
     found = Earlier([], {}, {}, None)
     fewer, data = {}, {}
-    for blob, counted in conn.execute(query.order_by(stat_publication.c.load_id)).all():
-        data = _unpack(blob)
+    for blob, counted, narrowest, width in conn.execute(query.order_by(stat_publication.c.load_id)).all():
+        data, found.last = _unpack(blob), (narrowest, width)
         found.cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
         if "portals" in data:   # recorded since 2026-12-05
             for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
