@@ -211,7 +211,7 @@ stat_load_counts = Table(  # private: the load's unsuppressed counts per portal-
     Column("counts", LargeBinary, nullable=False),
 )
 
-stat_load_refs = Table(  # private: sorted 8-byte hashes of the counted report references, in parts
+stat_load_refs = Table(  # private: 8-byte hashes of the counted report references (file order), in parts
     "stat_load_refs", metadata,
     Column("load_id", Integer, ForeignKey("stat_load.load_id"), primary_key=True),
     Column("part", Integer, primary_key=True),

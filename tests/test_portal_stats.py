@@ -410,6 +410,19 @@ def _scan_both_ways(engine, path, tmp_path):
     return out
 
 
+def test_a_date_before_2000_is_a_rejected_row_even_for_a_portal_with_no_known_launch(built, tmp_path):
+    """The counters start in January 2000; AGO's launch is unknown, so no launch check stops such a row
+    (it used to end in a numpy traceback)."""
+    path = tmp_path / "old.csv"
+    path.write_text("report_ref,portal,received_date,outcome,media_type,severity,youngest_age,self_generated,"
+                    "hosting_country\nR1,AGO,1999-12-15,not_actioned,,,,,\nR2,AGO,2020-01-15,not_actioned,,,,,\n",
+                    encoding="utf-8")
+    report = load(built, path)
+    assert report.outcome == "ok", report.message
+    assert (report.rows_in, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
+    assert Path(report.rejects_file).read_text(encoding="utf-8").splitlines()[1:] == ["2,invalid or missing date"]
+
+
 def test_quick_and_careful_reading_agree(built, tmp_path, monkeypatch):
     monkeypatch.setattr(stats_reading, "CHUNK_ROWS", 500)
     monkeypatch.setattr(stats_reading, "PIECE_BYTES", 20_000)  # about 400 lines: pieces cut mid-batch
