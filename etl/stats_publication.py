@@ -19,7 +19,8 @@ from .errors import InputError
 from .schema import portal_stat, stat_portal_region, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
-from .stats_store import active_loads, cell_key, earlier_publications, load_counts, save_publication
+from .stats_store import (active_loads, cell_key, earlier_publications, fold_publication, load_counts,
+                          save_publication)
 
 LEVELS = {"portal": 0, "region": 1, "network": 2}   # disclosure cost: a network cell is what most readers read
 COLUMNS = ["unit_kind", "unit_code", "period_kind", "period_start"] + [
@@ -85,11 +86,15 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     narrowest, (last_narrowest, last_width) = table.narrowest, earlier.last or (None, None)
     if table.carried and last_narrowest is not None:  # their proofs are that one's
         narrowest = last_narrowest if narrowest is None else min(narrowest, last_narrowest)
+    ever_regions = dict(earlier.regions)
+    for code, region in table.regions.items():
+        ever_regions.setdefault(code, region)
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
                      table.regions, (table.cells.keys, table.cells.values, table.cells.fixed) if table.cells
-                     else ([], [], []))
+                     else ([], [], []), fold_publication(earlier.cells, table.keys, table.values, table.hidden),
+                     ever_regions)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
     for codes, text in ((table.withheld, "counts of portal(s) no longer in the portal list kept in their region's "
@@ -163,10 +168,11 @@ def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: i
     return portals, tuple(early), tuple(moved), tuple(withheld), tuple(dropped)
 
 
-def build(counts: Counts, net: Network, k: int, width: int, earlier: list, removed: dict | None = None,
+def build(counts: Counts, net: Network, k: int, width: int, earlier: tuple | None, removed: dict | None = None,
           regions: dict | None = None, floor: dict | None = None, fixed_before: dict | None = None) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
-    `earlier`: (keys, values, hidden) of every earlier publication of the same kind; `removed`: counts of
+    `earlier`: what the earlier publications of the same kind showed and hid (stats_store.fold_publication;
+    None: there is none); `removed`: counts of
     portals the list no longer has; `regions`: the region each portal was first published in; `floor`: the
     true value per cell key of the last publication of fewer loads (no proof goes below it); `fixed_before`:
     per cell key of the last publication, whether it was a known zero (None: not recorded)."""
@@ -244,7 +250,7 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list, remov
     newly_fixed = fixed_before is None or any(
         not fixed_before.get(key, True) for key in np.array(cell_keys, dtype=object)[system["fixed"]].tolist())
     protection = protect(cube.ravel()[flat], published_sums, k, width=width,
-                         reprove=bool(earlier) and newly_fixed, **system)
+                         reprove=earlier is not None and newly_fixed, **system)
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
     exposed = exposed_cells(cube.ravel()[flat], protection.hidden, published_sums)
@@ -321,19 +327,17 @@ def _relations(n_units, n_periods, n_measures, years, year_at, months_of, region
     return relations
 
 
-def _earlier_masks(keys: list[str], current: np.ndarray, earlier: list):
-    """Per published cell: shown by an earlier publication with the same true value as now (the attacker
-    knows it), and hidden by one, whatever its value now (it stays hidden: etl/disclosure.py)."""
+def _earlier_masks(keys: list[str], current: np.ndarray, earlier: tuple | None):
+    """Per published cell: shown by an earlier publication at its true value now (the attacker knows it),
+    and hidden by one, whatever its value now (it stays hidden: etl/disclosure.py)."""
     visible = np.zeros(current.shape, dtype=bool)
     hidden = np.zeros(current.shape, dtype=bool)
-    for old_keys, old_values, old_hidden in earlier:
-        row_of = {key: i for i, key in enumerate(old_keys)}
-        rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
-        present = rows >= 0
-        same = np.zeros(current.shape, dtype=bool)
-        same[present] = old_values[rows[present]] == current[present]
-        was_hidden = np.zeros(current.shape, dtype=bool)
-        was_hidden[present] = old_hidden[rows[present]]
-        visible |= same & ~was_hidden
-        hidden |= was_hidden
+    if earlier is None:
+        return visible, hidden
+    old_keys, shown, old_hidden = earlier
+    row_of = {key: i for i, key in enumerate(old_keys)}
+    rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
+    present = rows >= 0
+    visible[present] = shown[rows[present]] == current[present]
+    hidden[present] = old_hidden[rows[present]]
     return visible, hidden

@@ -142,12 +142,14 @@ def retire_demo(conn) -> list[int]:
 # --- publications ---------------------------------------------------------------------------------
 
 def save_publication(conn, load_id: int, record: dict, keys: list[str], values: np.ndarray,
-                     hidden: np.ndarray, regions: dict, cells: tuple[list, np.ndarray, np.ndarray]) -> None:
+                     hidden: np.ndarray, regions: dict, cells: tuple[list, np.ndarray, np.ndarray],
+                     ever: tuple[list, np.ndarray, np.ndarray], ever_regions: dict) -> None:
     """The publication's settings (stat_publication) and, privately, every published cell: its key
     'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]; the
-    region each portal's counts were added to (`regions`: portal code -> region group); and every cell the
+    region each portal's counts were added to (`regions`: portal code -> region group); every cell the
     disclosure control saw (`cells`: keys 'key|measure', true values, known zeros), withheld ones included:
-    the next publication's proofs stay above them."""
+    the next publication's proofs stay above them; and what this and every earlier publication of its kind
+    showed and hid (`ever`, `ever_regions`: see fold_publication), so that the next one reads this one only."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
     conn.execute(insert(stat_publication).values(load_id=load_id, **record))
@@ -155,13 +157,34 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
         keys=np.array(keys, dtype=str), values=values, hidden=hidden,
         portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str),
         cell_keys=np.array(cells[0], dtype=str), cell_values=np.asarray(cells[1], dtype=np.int64),
-        cell_fixed=np.asarray(cells[2], dtype=bool))))
+        cell_fixed=np.asarray(cells[2], dtype=bool), ever_keys=np.array(ever[0], dtype=str), ever_shown=ever[1],
+        ever_hidden=ever[2], ever_portals=np.array(list(ever_regions), dtype=str),
+        ever_regions=np.array(list(ever_regions.values()), dtype=str))))
+
+
+def fold_publication(ever, keys: list[str], values: np.ndarray, hidden: np.ndarray):
+    """What the publications so far showed and hid, one more added: per published row key and measure, the
+    last value shown (-1: never shown) and whether any hid it. Counts only grow, so a cell some publication
+    showed at the value it has now was shown at that value by the last one that showed it: the attacker's
+    knowledge of earlier publications, in one record whatever their number. `ever`: None or
+    (keys, shown, hidden)."""
+    ever_keys, shown, ever_hidden = ever or ([], np.zeros((0, values.shape[1]), np.int64),
+                                             np.zeros((0, values.shape[1]), bool))
+    row_of = {key: i for i, key in enumerate(ever_keys)}
+    new = [key for key in keys if key not in row_of]
+    row_of.update((key, len(ever_keys) + i) for i, key in enumerate(new))
+    shown = np.concatenate([shown, np.full((len(new), values.shape[1]), -1, np.int64)])
+    ever_hidden = np.concatenate([ever_hidden, np.zeros((len(new), values.shape[1]), bool)])
+    rows = np.array([row_of[key] for key in keys], dtype=np.int64)
+    shown[rows] = np.where(hidden, shown[rows], values)
+    ever_hidden[rows] |= hidden
+    return list(ever_keys) + new, shown, ever_hidden
 
 
 @dataclass
 class Earlier:
     """What the earlier publications of one kind (demo or real) tell the next one."""
-    cells: list       # per publication, oldest first: (keys, values [row, measure], hidden [row, measure])
+    cells: tuple | None  # what they showed and hid (fold_publication), None when there is none
     regions: dict     # portal code -> the region its counts were first published in
     floor: dict       # 'key|measure' -> true value in the last publication of fewer loads than now
     fixed: dict | None  # 'key|measure' -> known zero, per cell of the last publication (None: not recorded)
@@ -169,34 +192,58 @@ class Earlier:
 
 
 def earlier_publications(conn, demo: bool, before: int | None = None, loads: str | None = None) -> Earlier:
-    """Every earlier publication of this kind, read once. A portal stays in the region it was first
+    """What every earlier publication of this kind tells the next one, read from the last one's record
+    (at most one more: the last of fewer loads, for the floor). A portal stays in the region it was first
     published in: moved or removed, it would otherwise leave two publications whose regional totals differ
     by exactly its counts, hidden ones included. `loads`: the loads publishing now (ids joined by ','), so
     that the floor comes from the last publication that counted fewer."""
-    query = select(stat_publication_cells.c.cells, stat_publication.c.loads, stat_publication.c.narrowest,
-                   stat_publication.c.width).join(
-        stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
-        stat_publication.c.is_demo.is_(demo))
+    query = select(stat_publication.c.load_id, stat_publication.c.loads, stat_publication.c.narrowest,
+                   stat_publication.c.width).where(stat_publication.c.is_demo.is_(demo))
     if before is not None:
         query = query.where(stat_publication.c.load_id < before)
-    found = Earlier([], {}, {}, None)
-    fewer, data = {}, {}
-    for blob, counted, narrowest, width in conn.execute(query.order_by(stat_publication.c.load_id)).all():
-        data, found.last = _unpack(blob), (narrowest, width)
-        found.cells.append((data["keys"].tolist(), data["values"], data["hidden"]))
-        if "portals" in data:   # recorded since 2026-12-05
-            for code, region in zip(data["portals"].tolist(), data["regions"].tolist()):
+    meta = conn.execute(query.order_by(stat_publication.c.load_id)).all()
+    if not meta:
+        return Earlier(None, {}, {}, None)
+    blobs = {}
+
+    def data(load_id):
+        if load_id not in blobs:
+            blobs[load_id] = _unpack(conn.execute(select(stat_publication_cells.c.cells).where(
+                stat_publication_cells.c.load_id == load_id)).scalar_one())
+        return blobs[load_id]
+    last = data(meta[-1].load_id)
+    found = Earlier(None, {}, {}, None, (meta[-1].narrowest, meta[-1].width))
+    if "ever_keys" in last:   # recorded since 2026-12-05 (third change)
+        found.cells = (last["ever_keys"].tolist(), last["ever_shown"], last["ever_hidden"])
+        found.regions = dict(zip(last["ever_portals"].tolist(), last["ever_regions"].tolist()))
+    else:   # an older warehouse: every publication, once
+        for row in meta:
+            published = data(row.load_id)
+            found.cells = fold_publication(found.cells, published["keys"].tolist(), published["values"],
+                                           published["hidden"])
+            for code, region in zip(published.get("portals", np.array([])).tolist(),
+                                    published.get("regions", np.array([])).tolist()):
                 found.regions.setdefault(code, region)
-        if counted != loads:
-            fewer = data
+    fewer_id = next((row.load_id for row in reversed(meta) if row.loads != loads), None)
+    fewer = data(fewer_id) if fewer_id is not None else {}
     if "cell_keys" in fewer:   # recorded since 2026-12-05 (second change); before, the published cells only
         found.floor = dict(zip(fewer["cell_keys"].tolist(), fewer["cell_values"].tolist()))
     elif fewer:
         found.floor = {f"{key}|{measure}": value for key, row in zip(fewer["keys"].tolist(), fewer["values"].tolist())
                        for measure, value in zip(MEASURES, row)}
-    if "cell_fixed" in data:
-        found.fixed = dict(zip(data["cell_keys"].tolist(), data["cell_fixed"].tolist()))
+    if "cell_fixed" in last:
+        found.fixed = dict(zip(last["cell_keys"].tolist(), last["cell_fixed"].tolist()))
     return found
+
+
+def publications(conn, demo: bool) -> list[tuple[list, np.ndarray, np.ndarray]]:
+    """Every publication of this kind, oldest first: (keys, true values, hidden) of its published rows, as an
+    attacker holding all of them would read them."""
+    query = select(stat_publication_cells.c.cells).join(
+        stat_publication, stat_publication.c.load_id == stat_publication_cells.c.load_id).where(
+        stat_publication.c.is_demo.is_(demo)).order_by(stat_publication.c.load_id)
+    return [(data["keys"].tolist(), data["values"], data["hidden"])
+            for data in map(_unpack, conn.execute(query).scalars())]
 
 
 def cell_key(unit_kind: str, unit_code: str, period_kind: str, period_start: date) -> str:

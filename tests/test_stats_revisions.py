@@ -287,7 +287,7 @@ def test_a_small_late_file_narrows_no_earlier_hidden_cell(tmp_path, monkeypatch)
     assert attacker.narrow(hidden_later[near[hidden_later]][:80], 1) == {}
 
     args, kwargs = published[1].given
-    unaware = stats_publication.build(*args[:4], [], **dict(kwargs, floor={}))
+    unaware = stats_publication.build(*args[:4], None, **dict(kwargs, floor={}))
     attacker, values, known, primary, keys = ordered_attacker([published[0], unaware])
     cell = keys.index(f"0|portal|{portal}|year|2026-01-01|received")
     (lo, hi), = attacker.narrow([cell], K).values()
