@@ -4,8 +4,9 @@
 
 Generates the default demo (`etl.demo_stats`), imports everything received before `--from` as one file,
 then each later month as its own file (the monthly workflow), publishing after each. For each publication
-it prints the import time, the cells hidden, those hidden because an earlier publication hid them, and the
-yearly cells of the last year a reader still sees. Then it imports the same reports as one file into a
+it prints the import time, of which reading the earlier publications (every one is read at each
+publication), the cells hidden, those hidden because an earlier publication hid them, and the yearly cells
+of the last year a reader still sees. Then it imports the same reports as one file into a
 fresh warehouse (what `make run` does) and prints the same figures, so the difference is the price of
 protecting every earlier publication. Nothing here is a test: it reports figures.
 """
@@ -29,10 +30,10 @@ def _yearly(engine, year: int) -> dict:
     return {kind: (n, hidden) for kind, n, hidden in rows}
 
 
-def _row(name: str, seconds: float, table, seen: dict) -> str:
+def _row(name: str, seconds: float, earlier: float, table, seen: dict) -> str:
     counts = " ".join(f"{seen.get(kind, (0, 0))[1]:>{w - 4}}/{seen.get(kind, (0, 0))[0]:<3}"
                       for kind, w in (("portal", 9), ("region", 7), ("network", 8)))
-    return f"{name:>16} {seconds:8.1f} {int(table.hidden.sum()):7,} {table.carried:8,} {counts}"
+    return f"{name:>16} {seconds:8.1f} {earlier:8.2f} {int(table.hidden.sum()):7,} {table.carried:8,} {counts}"
 
 
 def main() -> None:
@@ -57,6 +58,16 @@ def main() -> None:
             built.append(real_build(*a, **kw))
             return built[-1]
         stats_publication.build = spy
+        reading = []
+        real_earlier = stats_publication.earlier_publications
+
+        def timed_earlier(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return real_earlier(*a, **kw)
+            finally:
+                reading.append(time.perf_counter() - t0)
+        stats_publication.earlier_publications = timed_earlier
 
         def warehouse(name):
             engine = make_engine(f"sqlite:///{Path(tmp) / name}")
@@ -81,15 +92,15 @@ def main() -> None:
         year = int(max(month)[:4])
         print(f"demo: {args.reports:,} reports, seed {args.seed}; {len(parts)} imports (everything before "
               f"{args.start}, then one per month); yearly cells of {year}: received hidden / rows")
-        print(f"{'import':>16} {'seconds':>8} {'hidden':>7} {'carried':>8} {'portal':>9} {'region':>7} {'network':>8}")
+        print(f"{'import':>16} {'seconds':>8} {'earlier':>8} {'hidden':>7} {'carried':>8} {'portal':>9} {'region':>7} {'network':>8}")
         for i, (name, part) in enumerate(parts):
             file = Path(tmp) / f"part{i}.csv"
             part.to_csv(file, index=False)
             seconds = load(engine, file)
-            print(_row(name, seconds, built[-1], _yearly(engine, year)))
+            print(_row(name, seconds, reading[-1], built[-1], _yearly(engine, year)))
         once = warehouse("once.sqlite")
         seconds = load(once, path)
-        print(_row("one import", seconds, built[-1], _yearly(once, year)))
+        print(_row("one import", seconds, reading[-1], built[-1], _yearly(once, year)))
 
 
 if __name__ == "__main__":
