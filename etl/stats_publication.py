@@ -73,8 +73,13 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     counts, removed = load_counts(conn, use, net)
     try:
         earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)))
-        table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                      floor=earlier.floor, fixed_before=earlier.fixed)
+        try:
+            table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
+                          floor=earlier.floor, fixed_before=earlier.fixed)
+        except BelowEarlier:   # a value below one shown before: the record is not enough, read them all
+            earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)), every=True)
+            table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
+                          floor=earlier.floor, fixed_before=earlier.fixed)
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
@@ -93,7 +98,7 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
                      table.regions, (table.cells.keys, table.cells.values, table.cells.fixed) if table.cells
-                     else ([], [], []), fold_publication(earlier.cells, table.keys, table.values, table.hidden),
+                     else ([], [], []), fold_publication(earlier.record, table.keys, table.values, table.hidden),
                      ever_regions)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
@@ -168,11 +173,12 @@ def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: i
     return portals, tuple(early), tuple(moved), tuple(withheld), tuple(dropped)
 
 
-def build(counts: Counts, net: Network, k: int, width: int, earlier: tuple | None, removed: dict | None = None,
+def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None, removed: dict | None = None,
           regions: dict | None = None, floor: dict | None = None, fixed_before: dict | None = None) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
-    `earlier`: what the earlier publications of the same kind showed and hid (stats_store.fold_publication;
-    None: there is none); `removed`: counts of
+    `earlier`: what the earlier publications of the same kind showed and hid (stats_store.Record: one
+    record of them all, or one per publication; raises BelowEarlier when a value now is below one a record
+    of several says was shown); `removed`: counts of
     portals the list no longer has; `regions`: the region each portal was first published in; `floor`: the
     true value per cell key of the last publication of fewer loads (no proof goes below it); `fixed_before`:
     per cell key of the last publication, whether it was a known zero (None: not recorded)."""
@@ -250,7 +256,7 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: tuple | Non
     newly_fixed = fixed_before is None or any(
         not fixed_before.get(key, True) for key in np.array(cell_keys, dtype=object)[system["fixed"]].tolist())
     protection = protect(cube.ravel()[flat], published_sums, k, width=width,
-                         reprove=earlier is not None and newly_fixed, **system)
+                         reprove=bool(earlier) and newly_fixed, **system)
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
     exposed = exposed_cells(cube.ravel()[flat], protection.hidden, published_sums)
@@ -327,13 +333,26 @@ def _relations(n_units, n_periods, n_measures, years, year_at, months_of, region
     return relations
 
 
-def _earlier_masks(keys: list[str], current: np.ndarray, earlier: tuple | None):
+class BelowEarlier(Exception):
+    """A cell is below a value a record of several publications says was shown: an earlier value may equal
+    it now, which only the publications themselves tell (a regenerated demo)."""
+
+
+def _earlier_masks(keys: list[str], current: np.ndarray, earlier: list | None):
     """Per published cell: shown by an earlier publication at its true value now (the attacker knows it),
     and hidden by one, whatever its value now (it stays hidden: etl/disclosure.py)."""
     visible = np.zeros(current.shape, dtype=bool)
     hidden = np.zeros(current.shape, dtype=bool)
-    if earlier is None:
-        return visible, hidden
+    for record in earlier or []:
+        row_of = {key: i for i, key in enumerate(record.keys)}
+        rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
+        present = rows >= 0
+        shown = record.shown[rows[present]]
+        if record.cumulative and (current[present] < shown).any():
+            raise BelowEarlier
+        visible[present] |= shown == current[present]
+        hidden[present] |= record.hidden[rows[present]]
+    return visible, hidden
     old_keys, shown, old_hidden = earlier
     row_of = {key: i for i, key in enumerate(old_keys)}
     rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)

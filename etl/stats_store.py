@@ -7,6 +7,7 @@ publication: what it showed and hid, with the true values, so that the next publ
 what earlier ones revealed or hid. Keyed by portal code, month, unit and period, never by row numbers,
 so a change to the portal list leaves them meaningful.
 """
+import dataclasses
 import io
 import zlib
 from dataclasses import dataclass
@@ -143,13 +144,13 @@ def retire_demo(conn) -> list[int]:
 
 def save_publication(conn, load_id: int, record: dict, keys: list[str], values: np.ndarray,
                      hidden: np.ndarray, regions: dict, cells: tuple[list, np.ndarray, np.ndarray],
-                     ever: tuple[list, np.ndarray, np.ndarray], ever_regions: dict) -> None:
+                     ever: "Record", ever_regions: dict) -> None:
     """The publication's settings (stat_publication) and, privately, every published cell: its key
     'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]; the
     region each portal's counts were added to (`regions`: portal code -> region group); every cell the
     disclosure control saw (`cells`: keys 'key|measure', true values, known zeros), withheld ones included:
     the next publication's proofs stay above them; and what this and every earlier publication of its kind
-    showed and hid (`ever`, `ever_regions`: see fold_publication), so that the next one reads this one only."""
+    showed and hid (`ever`: a Record; `ever_regions`), so that the next one reads this one only."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
     conn.execute(insert(stat_publication).values(load_id=load_id, **record))
@@ -157,53 +158,79 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
         keys=np.array(keys, dtype=str), values=values, hidden=hidden,
         portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str),
         cell_keys=np.array(cells[0], dtype=str), cell_values=np.asarray(cells[1], dtype=np.int64),
-        cell_fixed=np.asarray(cells[2], dtype=bool), ever_keys=np.array(ever[0], dtype=str), ever_shown=ever[1],
-        ever_hidden=ever[2], ever_portals=np.array(list(ever_regions), dtype=str),
+        cell_fixed=np.asarray(cells[2], dtype=bool), ever_keys=np.array(ever.keys, dtype=str),
+        ever_shown=ever.shown, ever_hidden=ever.hidden, ever_exact=np.array([ever.exact]),
+        ever_portals=np.array(list(ever_regions), dtype=str),
         ever_regions=np.array(list(ever_regions.values()), dtype=str))))
 
 
-def fold_publication(ever, keys: list[str], values: np.ndarray, hidden: np.ndarray):
-    """What the publications so far showed and hid, one more added: per published row key and measure, the
-    last value shown (-1: never shown) and whether any hid it. Counts only grow, so a cell some publication
-    showed at the value it has now was shown at that value by the last one that showed it: the attacker's
-    knowledge of earlier publications, in one record whatever their number. `ever`: None or
-    (keys, shown, hidden)."""
-    ever_keys, shown, ever_hidden = ever or ([], np.zeros((0, values.shape[1]), np.int64),
-                                             np.zeros((0, values.shape[1]), bool))
-    row_of = {key: i for i, key in enumerate(ever_keys)}
+@dataclass
+class Record:
+    """What publications showed and hid, per published row key and measure: the last value shown (-1: never
+    shown) and whether any hid it. Counts only grow within a kind, so a cell some publication showed at the
+    value it has now was shown at that value by the last one that showed it: the attacker's knowledge of
+    every earlier publication in one record. `exact`: no cell was ever shown below a value shown before
+    (a regenerated demo can be); `cumulative`: a fold of several publications, not one publication."""
+    keys: list
+    shown: np.ndarray
+    hidden: np.ndarray
+    exact: bool = True
+    cumulative: bool = True
+
+
+def fold_publication(record: Record | None, keys: list[str], values: np.ndarray, hidden: np.ndarray) -> Record:
+    """The record with one more publication (keys, true values [row, measure], hidden [row, measure])."""
+    record = record or Record([], np.zeros((0, values.shape[1]), np.int64), np.zeros((0, values.shape[1]), bool))
+    row_of = {key: i for i, key in enumerate(record.keys)}
     new = [key for key in keys if key not in row_of]
-    row_of.update((key, len(ever_keys) + i) for i, key in enumerate(new))
-    shown = np.concatenate([shown, np.full((len(new), values.shape[1]), -1, np.int64)])
-    ever_hidden = np.concatenate([ever_hidden, np.zeros((len(new), values.shape[1]), bool)])
+    row_of.update((key, len(record.keys) + i) for i, key in enumerate(new))
+    shown = np.concatenate([record.shown, np.full((len(new), values.shape[1]), -1, np.int64)])
+    ever_hidden = np.concatenate([record.hidden, np.zeros((len(new), values.shape[1]), bool)])
     rows = np.array([row_of[key] for key in keys], dtype=np.int64)
-    shown[rows] = np.where(hidden, shown[rows], values)
+    before = shown[rows]
+    exact = record.exact and not (~hidden & (values < before)).any()
+    shown[rows] = np.where(hidden, before, values)
     ever_hidden[rows] |= hidden
-    return list(ever_keys) + new, shown, ever_hidden
+    return Record(list(record.keys) + new, shown, ever_hidden, exact)
 
 
 @dataclass
 class Earlier:
     """What the earlier publications of one kind (demo or real) tell the next one."""
-    cells: tuple | None  # what they showed and hid (fold_publication), None when there is none
+    cells: list       # Records: the last publication's record of every one before it, or one per publication
+    record: Record | None  # what all of them showed and hid (the next publication's record folds into it)
     regions: dict     # portal code -> the region its counts were first published in
     floor: dict       # 'key|measure' -> true value in the last publication of fewer loads than now
     fixed: dict | None  # 'key|measure' -> known zero, per cell of the last publication (None: not recorded)
     last: tuple | None = None  # (narrowest, width) of the last publication
 
 
-def earlier_publications(conn, demo: bool, before: int | None = None, loads: str | None = None) -> Earlier:
+def earlier_publications(conn, demo: bool, before: int | None = None, loads: str | None = None,
+                         every: bool = False) -> Earlier:
     """What every earlier publication of this kind tells the next one, read from the last one's record
-    (at most one more: the last of fewer loads, for the floor). A portal stays in the region it was first
-    published in: moved or removed, it would otherwise leave two publications whose regional totals differ
-    by exactly its counts, hidden ones included. `loads`: the loads publishing now (ids joined by ','), so
-    that the floor comes from the last publication that counted fewer."""
+    (at most one more: the last of fewer loads, for the floor); every publication when asked (`every`), when
+    the record is not exact, or when the warehouse published before records existed. A portal stays in the
+    region it was first published in: moved or removed, it would otherwise leave two publications whose
+    regional totals differ by exactly its counts, hidden ones included. `loads`: the loads publishing now
+    (ids joined by ','), so that the floor comes from the last publication that counted fewer.
+
+    Only publications of loads that are all still counted are earlier ones: real loads never stop being
+    counted, so for real statistics that is every publication. A demo generated again (after a change to
+    the portal list) is a new generated set whose counts need not be above the retired one's: it starts a
+    series of its own, as the first demo did."""
     query = select(stat_publication.c.load_id, stat_publication.c.loads, stat_publication.c.narrowest,
                    stat_publication.c.width).where(stat_publication.c.is_demo.is_(demo))
     if before is not None:
         query = query.where(stat_publication.c.load_id < before)
     meta = conn.execute(query.order_by(stat_publication.c.load_id)).all()
+    if loads is not None:
+        counted = set(loads.split(","))
+        series = [i for i, row in enumerate(meta) if set(row.loads.split(",")) <= counted]
+        every = every or series != list(range(len(meta) - len(series), len(meta)))  # not the last ones: fold
+        meta = [meta[i] for i in series]
+    found = Earlier([], None, {}, {}, None)
     if not meta:
-        return Earlier(None, {}, {}, None)
+        return found
     blobs = {}
 
     def data(load_id):
@@ -212,15 +239,17 @@ def earlier_publications(conn, demo: bool, before: int | None = None, loads: str
                 stat_publication_cells.c.load_id == load_id)).scalar_one())
         return blobs[load_id]
     last = data(meta[-1].load_id)
-    found = Earlier(None, {}, {}, None, (meta[-1].narrowest, meta[-1].width))
-    if "ever_keys" in last:   # recorded since 2026-12-05 (third change)
-        found.cells = (last["ever_keys"].tolist(), last["ever_shown"], last["ever_hidden"])
+    found.last = (meta[-1].narrowest, meta[-1].width)
+    if "ever_keys" in last and bool(last["ever_exact"][0]) and not every:   # recorded since 2026-12-05
+        found.record = Record(last["ever_keys"].tolist(), last["ever_shown"], last["ever_hidden"])
+        found.cells = [found.record]
         found.regions = dict(zip(last["ever_portals"].tolist(), last["ever_regions"].tolist()))
-    else:   # an older warehouse: every publication, once
+    else:
         for row in meta:
             published = data(row.load_id)
-            found.cells = fold_publication(found.cells, published["keys"].tolist(), published["values"],
-                                           published["hidden"])
+            one = (published["keys"].tolist(), published["values"], published["hidden"])
+            found.cells.append(dataclasses.replace(fold_publication(None, *one), cumulative=False))
+            found.record = fold_publication(found.record, *one)
             for code, region in zip(published.get("portals", np.array([])).tolist(),
                                     published.get("regions", np.array([])).tolist()):
                 found.regions.setdefault(code, region)
