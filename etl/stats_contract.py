@@ -53,6 +53,8 @@ def read_header(path: Path) -> tuple[str, list[str]]:
         first = fh.readline(MAX_HEADER_BYTES + 1)
     if not first.strip():
         raise InputError(path, "file is empty" if not first else "the first line is empty; it must be the header")
+    if b"\r" in first.rstrip(b"\r\n"):
+        raise InputError(path, "lines end in a carriage return only; save the file with LF or CRLF line ends", 1)
     if len(first) > MAX_HEADER_BYTES:
         raise InputError(path, "the first line is not a header of either statistics format", 1)
     try:

@@ -100,6 +100,8 @@ CASES = [
     ("summary: free text in month", summary(summary_row(month="sent by my neighbour")), REFUSED, ["column month"], "my neighbour"),
     ("summary: 10 MB field", summary(summary_row(pending="9" * MB10)), REFUSED, ["malformed CSV"], None),
     ("summary: NUL byte", summary(summary_row(portal="ZMB\x00Anna")), REFUSED, ["column portal"], "\x00Anna"),
+    ("carriage returns only", reports(row(report_ref="AnnaMeyer")).replace(b"\n", b"\r"), REFUSED,
+     ["line 1", "carriage return only"], "AnnaMeyer"),
 ]
 
 
