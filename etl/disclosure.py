@@ -169,7 +169,8 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     # A withheld count >= k needs nothing; a carried cell keeps its earlier proof unless proved again.
     need = np.where(protected, width, np.where((withheld & ~carried) | (carried & ~reprove), 0, 1))
     task = _Task(_System(relations, n), values, hidden, movable, lower,
-                 (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()))
+                 (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()),
+                 carried & reprove)
     # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
     wanted = np.nonzero(protected | (carried & reprove))[0]
     wanted = wanted[np.lexsort((wanted, values[wanted]))]
@@ -213,6 +214,7 @@ class _Task:
     reach: int
     max_reach: int
     earlier: bool          # cells of an earlier publication are known
+    again: np.ndarray      # per cell: hidden before and proved again (reprove)
 
     def prove_part(self, cells: np.ndarray):
         """Proofs for the wanted `cells` of one linked part, in order. Returns (cells hidden to protect
@@ -249,6 +251,8 @@ class _Task:
                     # now pin: it stays hidden; hiding more now cannot undo what was shown.
                     limited.append(cell)
                     continue
+            if found is None and self.again[cell]:
+                raise RuntimeError(AGAIN_FAILED)
             if found is None:
                 raise RuntimeError("disclosure control could not prove a hidden cell protected; nothing published")
             block, y, z, newly = found
@@ -260,6 +264,9 @@ class _Task:
         return np.nonzero(hidden & ~self.hidden)[0], proofs, solved, limited
 
 
+AGAIN_FAILED = ("a cell hidden before could not be proved again: a launch date corrected to a later month makes "
+                "months known zeros, and with the counts loaded since, the proofs cannot keep every count at or "
+                "above the last publication's (README, 'Known limits'); nothing published")
 PARALLEL_FROM = 1000   # wanted cells from which the parts are proved in parallel (a process costs ~1 s to start)
 
 

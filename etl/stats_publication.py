@@ -353,10 +353,3 @@ def _earlier_masks(keys: list[str], current: np.ndarray, earlier: list | None):
         visible[present] |= shown == current[present]
         hidden[present] |= record.hidden[rows[present]]
     return visible, hidden
-    old_keys, shown, old_hidden = earlier
-    row_of = {key: i for i, key in enumerate(old_keys)}
-    rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
-    present = rows >= 0
-    visible[present] = shown[rows[present]] == current[present]
-    hidden[present] = old_hidden[rows[present]]
-    return visible, hidden
