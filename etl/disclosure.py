@@ -24,6 +24,13 @@ carry it across publications (T_n is the true table of publication n):
   narrow, and a cell proved when it was first hidden needs no new proof (hence none is solved for it).
   That holds while no cell such a proof moved becomes known: a launch corrected to a later month makes a
   portal's earlier months known zeros, and then the cells hidden before are proved again (`reprove`).
+- *Proving again*: first with proofs above the floor (below); where there is none (a cell that has not
+  grown cannot move down at all then), with a point T_n + d such that T_i + d is a point of every earlier
+  publication i's problem too: d moves no cell any publication made known (shown, or a known zero), no
+  cell missing from one that had its year (a year's relations are then the same in all of them), and
+  keeps T_i + d at least each cell's lower bound in every one (`again_slack`: the least T_i - bound). The
+  tables T_i + d keep every relation, every published cell, and grow from one to the next as the T_i do:
+  a history the attacker cannot rule out.
 - *Proofs above the last publication* (`floor`): a cell hidden for the first time is proved with points
   that are at least the true table of the last publication of fewer loads on every cell. The true tables
   before it sit below such a point, and the publications of the same loads since (a change to the portal
@@ -128,7 +135,8 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
             fixed: np.ndarray | None = None, earlier_visible: np.ndarray | None = None,
             earlier_hidden: np.ndarray | None = None, free: np.ndarray | None = None,
             withheld: np.ndarray | None = None, floor: np.ndarray | None = None, reprove: bool = False,
-            level: np.ndarray | None = None, reach: int = 2, max_reach: int = 5) -> Protection:
+            level: np.ndarray | None = None, reach: int = 2, max_reach: int = 5,
+            again_movable: np.ndarray | None = None, again_slack: np.ndarray | None = None) -> Protection:
     """Hide every count 0 < value < k and as few other cells as the proofs need, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
@@ -143,7 +151,9 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     by design (never published, at least 0, no protection of their own). `withheld`: cells never published
     now (at least 0, or 1 if hidden before) that the threshold rule still protects: the counts of a portal
     no longer in the list, published before, still in its region. `level`: 0, 1 or 2 per cell, how high in
-    the hierarchy (portal, region, network): higher cells cost more to hide.
+    the hierarchy (portal, region, network): higher cells cost more to hide. `again_movable`, `again_slack`:
+    for proving again a cell hidden before when proofs above the floor find none, the cells a proof may move
+    by the same amount in every earlier publication, and how far down (module docstring, "Proving again").
     Raises RuntimeError when a cell cannot be proved protected (nothing is published then).
     """
     values = np.asarray(values, dtype=np.int64)
@@ -168,9 +178,15 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     lower = np.maximum(np.where(free | (withheld & ~carried), 0, 1), floor)
     # A withheld count >= k needs nothing; a carried cell keeps its earlier proof unless proved again.
     need = np.where(protected, width, np.where((withheld & ~carried) | (carried & ~reprove), 0, 1))
+    again = carried & reprove
+    again_lower = again_moves = None
+    if again.any() and again_movable is not None:
+        again_moves = movable & np.asarray(again_movable, bool)
+        again_lower = np.maximum(np.where(free | (withheld & ~carried), 0, 1),
+                                 values - np.asarray(again_slack, np.int64))
     task = _Task(_System(relations, n), values, hidden, movable, lower,
                  (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()),
-                 carried & reprove)
+                 again, again_moves, again_lower)
     # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
     wanted = np.nonzero(protected | (carried & reprove))[0]
     wanted = wanted[np.lexsort((wanted, values[wanted]))]
@@ -181,10 +197,10 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
         solved += part_solved
         limited += part_limited
     proved = np.zeros(n)           # widest interval proved per cell
-    for block, y, z in proofs:
+    for block, y, z, _ in proofs:
         x = values[block]
         proved[block] = np.maximum(proved[block], np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z))
-    short = _certify(task.system, values, hidden, fixed | seen, task.lower, proofs)
+    short = _certify(task.system, values, hidden, fixed | seen, (task.lower, task.again_lower), proofs)
     need = task.need.copy()
     need[limited] = 0    # bounded by an earlier publication: as wide as the rest of the table allows
     short |= hidden & ~fixed & ~seen & ~free & (proved < need)
@@ -215,6 +231,8 @@ class _Task:
     max_reach: int
     earlier: bool          # cells of an earlier publication are known
     again: np.ndarray      # per cell: hidden before and proved again (reprove)
+    again_movable: np.ndarray | None  # what a proof moving every earlier table alike may move, and how far down
+    again_lower: np.ndarray | None
 
     def prove_part(self, cells: np.ndarray):
         """Proofs for the wanted `cells` of one linked part, in order. Returns (cells hidden to protect
@@ -236,6 +254,9 @@ class _Task:
                     opened = self.level[block[result[2]]]
                     if not (opened > 0).any() or (r == self.max_reach and not (opened > 1).any()):
                         break   # no wider search when nothing above the portals (or the regions) is hidden
+            if found is None and self.again[cell] and self.again_movable is not None and self.again_movable[cell]:
+                found = self._prove_again(cell, hidden)
+                solved += 1
             if found is None and self.earlier:
                 # What an earlier publication showed can bound a cell (a total published before, when k has
                 # risen since): the widest interval the whole part allows, reported as the narrowest.
@@ -255,18 +276,25 @@ class _Task:
                 raise RuntimeError(AGAIN_FAILED)
             if found is None:
                 raise RuntimeError("disclosure control could not prove a hidden cell protected; nothing published")
-            block, y, z, newly = found
+            block, y, z, newly = found[:4]
             hidden[block[newly]] = True
             x = self.values[block]
             proved[block] = np.maximum(proved[block],
                                        np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z))
-            proofs.append((block, y, z))
+            proofs.append((block, y, z, len(found) > 4))
         return np.nonzero(hidden & ~self.hidden)[0], proofs, solved, limited
 
+    def _prove_again(self, cell: int, hidden: np.ndarray):
+        """A proof that moves every earlier publication's table by the same amounts (module docstring):
+        over the whole linked part, only cells that may move so, each no further down than its slack."""
+        block = self.system.near(cell, self.again_movable, self.system.n_cells)
+        result = _prove(self.system, block, cell, int(self.need[cell]), self.values, hidden, self.again_lower,
+                        self.price)
+        return None if result is None else (block,) + result + (True,)
 
-AGAIN_FAILED = ("a cell hidden before could not be proved again: a launch date corrected to a later month makes "
-                "months known zeros, and with the counts loaded since, the proofs cannot keep every count at or "
-                "above the last publication's (README, 'Known limits'); nothing published")
+
+AGAIN_FAILED = ("a cell hidden before could not be proved again after a launch date corrected to a later month "
+                "made months known zeros (README, 'Known limits'); nothing published")
 PARALLEL_FROM = 1000   # wanted cells from which the parts are proved in parallel (a process costs ~1 s to start)
 
 
@@ -456,15 +484,17 @@ def _solve(matrix, cost, lb, ub, row_lo, row_hi, integral: bool):
     return np.array(solver.getSolution().col_value)
 
 
-def _certify(system: _System, values, hidden, known, lower, proofs) -> np.ndarray:
+def _certify(system: _System, values, hidden, known, lowers, proofs) -> np.ndarray:
     """The audit, in integer arithmetic against the final pattern: each proof's y and z keep every relation,
-    equal the truth on every published or known cell, and respect the bounds on hidden cells. Returns the
-    cells of the proofs that fail (they count as not proved)."""
+    equal the truth on every published or known cell, and respect the bounds on hidden cells (`lowers`: the
+    bounds of proofs above the floor, and of proofs moving every earlier table alike). Returns the cells of
+    the proofs that fail (they count as not proved)."""
     failed = np.zeros(len(values), dtype=bool)
     if not proofs:
         return failed
     cols, rows, data = [], [], []
-    for j, (block, y, z) in enumerate(proofs):
+    for j, (block, y, z, again) in enumerate(proofs):
+        lower = lowers[1] if again else lowers[0]
         for side, p in enumerate((y, z)):
             d = p - values[block]
             moved = np.nonzero(d)[0]

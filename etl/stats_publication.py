@@ -19,8 +19,8 @@ from .errors import InputError
 from .schema import portal_stat, stat_portal_region, stat_publication
 from .stats_counts import Counts, Network, month_start
 from .stats_format import BREAKDOWNS, MEASURES
-from .stats_store import (active_loads, cell_key, earlier_publications, fold_publication, load_counts,
-                          save_publication)
+from .stats_store import (active_loads, cell_key, cell_year, earlier_publications, fold_cells, fold_publication,
+                          load_counts, save_publication)
 
 LEVELS = {"portal": 0, "region": 1, "network": 2}   # disclosure cost: a network cell is what most readers read
 COLUMNS = ["unit_kind", "unit_code", "period_kind", "period_start"] + [
@@ -75,11 +75,11 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
         earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)))
         try:
             table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                          floor=earlier.floor, fixed_before=earlier.fixed)
+                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history)
         except BelowEarlier:   # a value below one shown before: the record is not enough, read them all
             earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)), every=True)
             table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                          floor=earlier.floor, fixed_before=earlier.fixed)
+                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history)
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
@@ -97,9 +97,11 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
-                     table.regions, (table.cells.keys, table.cells.values, table.cells.fixed) if table.cells
-                     else ([], [], []), fold_publication(earlier.record, table.keys, table.values, table.hidden),
-                     ever_regions)
+                     table.regions, _cells_record(table.cells),
+                     fold_publication(earlier.record, table.keys, table.values, table.hidden), ever_regions,
+                     fold_cells(earlier.history, table.cells.keys, table.cells.values, table.cells.hidden,
+                                table.cells.lower)
+                     if table.cells and (earlier.history is not None or earlier.record is None) else None)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
     for codes, text in ((table.withheld, "counts of portal(s) no longer in the portal list kept in their region's "
@@ -173,15 +175,26 @@ def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: i
     return portals, tuple(early), tuple(moved), tuple(withheld), tuple(dropped)
 
 
+def _cells_record(cells) -> tuple:
+    """What a publication records of the system its control saw: keys, true values, known zeros, unknowns,
+    their lower bounds."""
+    if cells is None:
+        return [], [], [], [], []
+    return cells.keys, cells.values, cells.fixed, cells.hidden, cells.lower
+
+
 def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None, removed: dict | None = None,
-          regions: dict | None = None, floor: dict | None = None, fixed_before: dict | None = None) -> Table:
+          regions: dict | None = None, floor: dict | None = None, fixed_before: dict | None = None,
+          history=None) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
     `earlier`: what the earlier publications of the same kind showed and hid (stats_store.Record: one
     record of them all, or one per publication; raises BelowEarlier when a value now is below one a record
     of several says was shown); `removed`: counts of
     portals the list no longer has; `regions`: the region each portal was first published in; `floor`: the
     true value per cell key of the last publication of fewer loads (no proof goes below it); `fixed_before`:
-    per cell key of the last publication, whether it was a known zero (None: not recorded)."""
+    per cell key of the last publication, whether it was a known zero (None: not recorded); `history`: the
+    systems of the earlier publications (stats_store.CellHistory), for proving again the cells hidden before
+    (None: not recorded)."""
     span = _span(counts.values, removed or {})
     portals, early, moved, withheld, dropped = _portals(counts, net, removed or {}, regions or {},
                                                         span[1] if span else None)
@@ -255,8 +268,9 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None
     # Cells hidden before keep their proofs unless a cell those proofs could move is a known zero now.
     newly_fixed = fixed_before is None or any(
         not fixed_before.get(key, True) for key in np.array(cell_keys, dtype=object)[system["fixed"]].tolist())
+    again = _again(history, cell_keys) if history is not None and not dropped else {}
     protection = protect(cube.ravel()[flat], published_sums, k, width=width,
-                         reprove=bool(earlier) and newly_fixed, **system)
+                         reprove=bool(earlier) and newly_fixed, **system, **again)
     hidden_all = np.zeros(cube.size, dtype=bool)
     hidden_all[np.nonzero(flat)[0][protection.hidden]] = True
     exposed = exposed_cells(cube.ravel()[flat], protection.hidden, published_sums)
@@ -281,6 +295,20 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None
     return Table(rows, keys, true_values, hidden, protection.narrowest, protection.proofs, row_shown,
                  {p.code: p.region for p in portals}, int(protection.limited.sum()),
                  int((system["earlier_hidden"] & protection.hidden).sum()), early, moved, withheld, dropped, cells)
+
+
+def _again(history, cell_keys: list[str]) -> dict:
+    """Per cell of the system: whether a proof may move it by the same amount in every earlier publication
+    (it was in each of them that had its year, and none made it known), and how far down (etl/disclosure.py).
+    A year's relations are the same in every publication that had all its cells; a cell that came later is
+    held where it is."""
+    row_of = {key: i for i, key in enumerate(history.keys)}
+    at = np.array([row_of.get(key, -1) for key in cell_keys], dtype=np.int64)
+    have = at >= 0
+    years = np.array([history.years.get(cell_year(key), 0) for key in cell_keys], dtype=np.int64)
+    at = np.where(have, at, 0)
+    movable = have & (history.pubs[at] == years) & ~history.known[at]
+    return {"again_movable": movable, "again_slack": np.where(movable, history.slack[at], 0)}
 
 
 def _cell_keys(units, periods, shape, flat) -> list[str]:

@@ -143,14 +143,15 @@ def retire_demo(conn) -> list[int]:
 # --- publications ---------------------------------------------------------------------------------
 
 def save_publication(conn, load_id: int, record: dict, keys: list[str], values: np.ndarray,
-                     hidden: np.ndarray, regions: dict, cells: tuple[list, np.ndarray, np.ndarray],
-                     ever: "Record", ever_regions: dict) -> None:
+                     hidden: np.ndarray, regions: dict, cells: tuple, ever: "Record", ever_regions: dict,
+                     history: "CellHistory | None") -> None:
     """The publication's settings (stat_publication) and, privately, every published cell: its key
     'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]; the
     region each portal's counts were added to (`regions`: portal code -> region group); every cell the
-    disclosure control saw (`cells`: keys 'key|measure', true values, known zeros), withheld ones included:
-    the next publication's proofs stay above them; and what this and every earlier publication of its kind
-    showed and hid (`ever`: a Record; `ever_regions`), so that the next one reads this one only."""
+    disclosure control saw (`cells`: keys 'key|measure', true values, known zeros, unknowns, their lower
+    bounds), withheld ones included: the next publication's proofs stay above them; and what this and every
+    earlier publication of its kind showed and hid (`ever`: a Record; `ever_regions`; `history`: their
+    systems, None when not recorded for every one), so that the next one reads this one only."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
     conn.execute(insert(stat_publication).values(load_id=load_id, **record))
@@ -158,7 +159,9 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
         keys=np.array(keys, dtype=str), values=values, hidden=hidden,
         portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str),
         cell_keys=np.array(cells[0], dtype=str), cell_values=np.asarray(cells[1], dtype=np.int64),
-        cell_fixed=np.asarray(cells[2], dtype=bool), ever_keys=np.array(ever.keys, dtype=str),
+        cell_fixed=np.asarray(cells[2], dtype=bool), cell_hidden=np.asarray(cells[3], dtype=bool),
+        cell_lower=np.asarray(cells[4], dtype=np.int64), **_history_arrays(history),
+        ever_keys=np.array(ever.keys, dtype=str),
         ever_shown=ever.shown, ever_hidden=ever.hidden, ever_exact=np.array([ever.exact]),
         ever_portals=np.array(list(ever_regions), dtype=str),
         ever_regions=np.array(list(ever_regions.values()), dtype=str))))
@@ -178,6 +181,14 @@ class Record:
     cumulative: bool = True
 
 
+def _history_arrays(history: "CellHistory | None") -> dict:
+    if history is None:
+        return {}
+    return dict(hist_keys=np.array(history.keys, dtype=str), hist_known=history.known, hist_slack=history.slack,
+                hist_pubs=history.pubs, hist_years=np.array(list(history.years), dtype=str),
+                hist_year_pubs=np.array(list(history.years.values()), dtype=np.int64))
+
+
 def fold_publication(record: Record | None, keys: list[str], values: np.ndarray, hidden: np.ndarray) -> Record:
     """The record with one more publication (keys, true values [row, measure], hidden [row, measure])."""
     record = record or Record([], np.zeros((0, values.shape[1]), np.int64), np.zeros((0, values.shape[1]), bool))
@@ -194,6 +205,49 @@ def fold_publication(record: Record | None, keys: list[str], values: np.ndarray,
     return Record(list(record.keys) + new, shown, ever_hidden, exact)
 
 
+NO_SLACK = np.iinfo(np.int64).max // 4   # a cell never unknown: no bound from it
+
+
+@dataclass
+class CellHistory:
+    """Per cell of the disclosure systems of a series of publications ('key|measure'): whether any of them
+    made it known (shown, or a known zero), how far it could move down in all of them together (the least
+    true value minus its lower bound, over those in which it was unknown), and in how many it was; per year,
+    in how many publications the year was. What a proof that moves every earlier table by the same amounts
+    may do (etl/disclosure.py, `again`)."""
+    keys: list
+    known: np.ndarray
+    slack: np.ndarray
+    pubs: np.ndarray
+    years: dict
+
+
+def cell_year(key: str) -> str:
+    return key.split("|")[3][:4]
+
+
+def fold_cells(history: CellHistory | None, keys: list[str], values: np.ndarray, hidden: np.ndarray,
+               lower: np.ndarray) -> CellHistory:
+    """The history with one more publication's system: its cell keys, true values, unknown cells (`hidden`:
+    hidden and not a known zero) and their lower bounds."""
+    history = history or CellHistory([], np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, np.int64), {})
+    row_of = {key: i for i, key in enumerate(history.keys)}
+    new = [key for key in keys if key not in row_of]
+    row_of.update((key, len(history.keys) + i) for i, key in enumerate(new))
+    known = np.concatenate([history.known, np.zeros(len(new), bool)])
+    slack = np.concatenate([history.slack, np.full(len(new), NO_SLACK, np.int64)])
+    pubs = np.concatenate([history.pubs, np.zeros(len(new), np.int64)])
+    rows = np.array([row_of[key] for key in keys], dtype=np.int64)
+    hidden = np.asarray(hidden, bool)
+    known[rows] |= ~hidden
+    slack[rows] = np.where(hidden, np.minimum(slack[rows], np.asarray(values, np.int64) - lower), slack[rows])
+    pubs[rows] += 1
+    years = dict(history.years)
+    for year in {cell_year(key) for key in keys}:
+        years[year] = years.get(year, 0) + 1
+    return CellHistory(list(history.keys) + new, known, slack, pubs, years)
+
+
 @dataclass
 class Earlier:
     """What the earlier publications of one kind (demo or real) tell the next one."""
@@ -203,6 +257,7 @@ class Earlier:
     floor: dict       # 'key|measure' -> true value in the last publication of fewer loads than now
     fixed: dict | None  # 'key|measure' -> known zero, per cell of the last publication (None: not recorded)
     last: tuple | None = None  # (narrowest, width) of the last publication
+    history: CellHistory | None = None  # their disclosure systems (None: not recorded for all of them)
 
 
 def earlier_publications(conn, demo: bool, before: int | None = None, loads: str | None = None,
@@ -244,7 +299,12 @@ def earlier_publications(conn, demo: bool, before: int | None = None, loads: str
         found.record = Record(last["ever_keys"].tolist(), last["ever_shown"], last["ever_hidden"])
         found.cells = [found.record]
         found.regions = dict(zip(last["ever_portals"].tolist(), last["ever_regions"].tolist()))
+        if "hist_keys" in last:
+            found.history = CellHistory(last["hist_keys"].tolist(), last["hist_known"], last["hist_slack"],
+                                        last["hist_pubs"], dict(zip(last["hist_years"].tolist(),
+                                                                    last["hist_year_pubs"].tolist())))
     else:
+        complete = True
         for row in meta:
             published = data(row.load_id)
             one = (published["keys"].tolist(), published["values"], published["hidden"])
@@ -253,6 +313,13 @@ def earlier_publications(conn, demo: bool, before: int | None = None, loads: str
             for code, region in zip(published.get("portals", np.array([])).tolist(),
                                     published.get("regions", np.array([])).tolist()):
                 found.regions.setdefault(code, region)
+            complete = complete and "cell_hidden" in published
+            if complete:
+                found.history = fold_cells(found.history, published["cell_keys"].tolist(),
+                                           published["cell_values"], published["cell_hidden"],
+                                           published["cell_lower"])
+        if not complete:
+            found.history = None
     fewer_id = next((row.load_id for row in reversed(meta) if row.loads != loads), None)
     fewer = data(fewer_id) if fewer_id is not None else {}
     if "cell_keys" in fewer:   # recorded since 2026-12-05 (second change); before, the published cells only

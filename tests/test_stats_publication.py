@@ -194,34 +194,3 @@ def test_a_warehouse_published_before_the_record_reads_every_publication(engine,
     assert np.array_equal(folded.record.shown, recorded.record.shown)
     assert np.array_equal(folded.record.hidden, recorded.record.hidden)
     assert folded.regions == recorded.regions and folded.floor == recorded.floor and folded.fixed == recorded.fixed
-
-
-def test_a_launch_moved_back_later_after_counts_were_added_is_refused_with_one_line(engine, data_dir, tmp_path):
-    """A known limit (README): LKA's launch corrected to an earlier month, counts added, then the launch put
-    back. Re-proving the cells hidden before fails (their proofs may not go below the last publication's
-    counts); the portal list change is refused with one line naming the cause, the publication and the list
-    stay as they were, and the next import still works. Found by a hostile review on 2026-12-05."""
-    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
-    assert load(engine, REPORTS).outcome == "ok"
-    original = []
-    _portal_list(data_dir, lambda rows: original.extend(rows) or [
-        dict(r, launch_date="2023-06", launch_precision="month") if r["portal_code"] == "LKA" else r for r in rows])
-    assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
-    header = "report_ref,portal,received_date,outcome,media_type,severity,youngest_age,self_generated,hosting_country"
-    lka = tmp_path / "lka.csv"
-    lka.write_text("\n".join([header] + [f"L{i:05d},LKA,2024-05-0{1 + i},not_actioned,,,,," for i in range(3)]) + "\n",
-                   encoding="utf-8")
-    assert load(engine, lka).outcome == "ok"
-    with engine.connect() as conn:
-        before = conn.execute(text("SELECT count(*), max(load_id) FROM portal_stat")).one()
-    _portal_list(data_dir, lambda rows: original)
-    report = run_jobs(engine, ["portals"], data_dir=data_dir)[-1]
-    assert report.outcome == "failed" and "could not be proved again" in report.message
-    assert "\n" not in report.message and "Known limits" in report.message
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*), max(load_id) FROM portal_stat")).one() == before
-        assert str(conn.execute(text("SELECT launch_from FROM portal WHERE portal_code = 'LKA'")).scalar())[:7] \
-            == "2023-06"
-    more = tmp_path / "more.csv"
-    more.write_text(f"{header}\nM00001,MUS,2024-06-03,not_actioned,,,,,\n", encoding="utf-8")
-    assert load(engine, more).outcome == "ok"

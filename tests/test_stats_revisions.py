@@ -327,3 +327,65 @@ def test_a_launch_corrected_later_proves_the_cells_hidden_before_again(tmp_path,
     cell = keys.index("1|portal|KEN|year|2021-01-01|received")
     (lo, hi), = attacker.narrow([cell], K).values()
     assert hi - lo >= narrowest[-1] and tables[1].bounded
+
+
+def test_a_launch_put_back_later_after_counts_were_added_is_proved_again_and_holds(tmp_path, data_dir, monkeypatch):
+    """A hostile review (2026-12-05): LKA's launch corrected to an earlier month, counts added, then the
+    launch put back. The new known zeros oblige the control to prove the cells hidden before again; proofs
+    above the last publication of fewer loads find none for cells that did not grow (the portal list change
+    was refused). Proofs that move every earlier table by the same amounts do; the ordered attacker over all
+    four publications finds no small cell narrower than k and pins no hidden cell."""
+    from .test_portal_stats import REPORTS
+    engine = make_engine(f"sqlite:///{tmp_path / 'back.sqlite'}")
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir, out=io.StringIO())
+    tables = _capture(monkeypatch)
+    assert load(engine, REPORTS).outcome == "ok"
+    original = []
+    _portal_list(data_dir, lambda rows: original.extend(rows) or [
+        dict(r, launch_date="2023-06", launch_precision="month") if r["portal_code"] == "LKA" else r for r in rows])
+    assert run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1].outcome == "ok"
+    _reports("LKA", "2024-05-03", 3, "L").drop(columns="demo").to_csv(tmp_path / "lka.csv", index=False)
+    assert load(engine, tmp_path / "lka.csv").outcome == "ok"
+    _portal_list(data_dir, lambda rows: original)
+    report = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
+    engine.dispose()
+    assert report.outcome == "ok", report.message
+    assert len(tables) == 4 and tables[-1].carried
+    attacker, values, known, primary, keys = ordered_attacker(tables)
+    protected = np.nonzero(primary & ~known)[0]
+    assert len(protected) > 50 and attacker.narrow(protected, K) == {}
+    index = {key: i for i, key in enumerate(keys)}
+    others = np.array([index[f"{i}|{key}"] for i, table in enumerate(tables) for key, hidden_published in
+                       zip(table.cells.keys, table.cells.hidden & (table.cells.lower == 1) & ~table.cells.primary)
+                       if hidden_published])
+    assert len(others) > 20 and attacker.narrow(others, 1) == {}
+
+
+def test_a_launch_refined_to_its_day_after_two_loads_is_proved_again_and_holds(tmp_path, data_dir, monkeypatch):
+    """The common case of the same limit: ICMEC's launch known only as 2022, then refined to a day in
+    September, after the statistics arrived in two loads. January to August 2022 become known zeros; the
+    cells hidden before are proved again, and the ordered attacker over the three publications finds no small
+    cell of 2022 or of ICMEC narrower than k."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'refine.sqlite'}")
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir, out=io.StringIO())
+    path = tmp_path / "demo.csv"
+    with engine.connect() as conn:
+        demo_stats.generate(conn, 7, 1500, path, end=date(2026, 10, 31))
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    tables = _capture(monkeypatch)
+    for name, part in (("one.csv", rows[rows["received_date"] < "2026-01-01"]),
+                       ("two.csv", rows[rows["received_date"] >= "2026-01-01"])):
+        part.to_csv(tmp_path / name, index=False)
+        assert load(engine, tmp_path / name).outcome == "ok"
+    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2022-09-15", launch_precision="day")
+                                         if r["portal_code"] == "ICMEC" else r for r in rows])
+    report = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
+    engine.dispose()
+    assert report.outcome == "ok", report.message
+    attacker, values, known, primary, keys = ordered_attacker(tables)
+    protected = np.nonzero(primary & ~known)[0]
+    near = np.array(["|2022-" in key or "|ICMEC|" in key for key in keys])
+    rng = np.random.default_rng(13)
+    sample = np.unique(np.concatenate([protected[near[protected]][:200],
+                                       rng.choice(protected, min(60, len(protected)), replace=False)]))
+    assert near[sample].sum() > 50 and attacker.narrow(sample, K) == {}
