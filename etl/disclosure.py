@@ -24,13 +24,18 @@ carry it across publications (T_n is the true table of publication n):
   narrow, and a cell proved when it was first hidden needs no new proof (hence none is solved for it).
   That holds while no cell such a proof moved becomes known: a launch corrected to a later month makes a
   portal's earlier months known zeros, and then the cells hidden before are proved again (`reprove`).
-- *Proving again*: first with proofs above the floor (below); where there is none (a cell that has not
-  grown cannot move down at all then), with a point T_n + d such that T_i + d is a point of every earlier
-  publication i's problem too: d moves no cell any publication made known (shown, or a known zero), no
-  cell missing from one that had its year (a year's relations are then the same in all of them), and
-  keeps T_i + d at least each cell's lower bound in every one (`again_slack`: the least T_i - bound). The
-  tables T_i + d keep every relation, every published cell, and grow from one to the next as the T_i do:
-  a history the attacker cannot rule out.
+- *Proving again* uses points T_n + d such that T_i + d is a point of every earlier publication i's
+  problem too: d moves no cell any publication made known (shown, or a known zero), no cell missing from
+  one that had its year (a year's relations are then the same in all of them), and keeps T_i + d at least
+  each cell's lower bound in every one (`again_slack`: the least T_i - bound). The tables T_i + d keep
+  every relation, every published cell, and grow from one to the next as the T_i do: a history the
+  attacker cannot rule out, in which the cell moves as far in every table. So a cell small in a
+  publication of fewer loads (`again_small`) is proved again that way only, with the width, even if it has
+  grown since; a proof above the floor (below) keeps those tables as they were and says nothing of it.
+  Other cells hidden before are proved above the floor first (a cell that has not grown cannot move down
+  then), then that way. What no proof reaches, because the launch date and what was shown bound it, is
+  reported (`limited`) with the narrowest interval proved; a cell small in an earlier publication that
+  cannot move at all stops the publication.
 - *Proofs above the last publication* (`floor`): a cell hidden for the first time is proved with points
   that are at least the true table of the last publication of fewer loads on every cell. The true tables
   before it sit below such a point, and the publications of the same loads since (a change to the portal
@@ -136,7 +141,8 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
             earlier_hidden: np.ndarray | None = None, free: np.ndarray | None = None,
             withheld: np.ndarray | None = None, floor: np.ndarray | None = None, reprove: bool = False,
             level: np.ndarray | None = None, reach: int = 2, max_reach: int = 5,
-            again_movable: np.ndarray | None = None, again_slack: np.ndarray | None = None) -> Protection:
+            again_movable: np.ndarray | None = None, again_slack: np.ndarray | None = None,
+            again_small: np.ndarray | None = None) -> Protection:
     """Hide every count 0 < value < k and as few other cells as the proofs need, so that the attacker of the
     module docstring proves no protected cell narrower than `width` and pins no hidden cell.
 
@@ -152,8 +158,11 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     now (at least 0, or 1 if hidden before) that the threshold rule still protects: the counts of a portal
     no longer in the list, published before, still in its region. `level`: 0, 1 or 2 per cell, how high in
     the hierarchy (portal, region, network): higher cells cost more to hide. `again_movable`, `again_slack`:
-    for proving again a cell hidden before when proofs above the floor find none, the cells a proof may move
-    by the same amount in every earlier publication, and how far down (module docstring, "Proving again").
+    for proving again the cells hidden before (`reprove`), the cells a proof may move by the same amount in
+    every earlier publication, and how far down (module docstring, "Proving again"); `again_small`: cells
+    small in an earlier publication of fewer loads, which only such a proof covers: they need the width
+    from it. Without them (a warehouse that did not record its publications' systems), cells hidden before
+    are proved again above the floor only.
     Raises RuntimeError when a cell cannot be proved protected (nothing is published then).
     """
     values = np.asarray(values, dtype=np.int64)
@@ -181,12 +190,17 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     again = carried & reprove
     again_lower = again_moves = None
     if again.any() and again_movable is not None:
+        # A proof above the floor keeps the tables of fewer loads as they were, so it says nothing of a cell
+        # small in one of them; a proof moving every table alike gives that cell its spread there too.
+        alike = again & np.asarray(again_small, bool)
+        protected = protected | alike
+        need = np.where(alike, width, need)
         again_moves = movable & np.asarray(again_movable, bool)
         again_lower = np.maximum(np.where(free | (withheld & ~carried), 0, 1),
                                  values - np.asarray(again_slack, np.int64))
     task = _Task(_System(relations, n), values, hidden, movable, lower,
                  (values + 1.0) * np.asarray(COST_LEVEL)[level], level, need, reach, max_reach, bool(seen.any()),
-                 again, again_moves, again_lower)
+                 again, again_moves, again_lower, none if again_moves is None else alike)
     # Smallest values first: they are the hardest (a 1 can only move up), and their proofs credit others.
     wanted = np.nonzero(protected | (carried & reprove))[0]
     wanted = wanted[np.lexsort((wanted, values[wanted]))]
@@ -197,9 +211,15 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
         solved += part_solved
         limited += part_limited
     proved = np.zeros(n)           # widest interval proved per cell
-    for block, y, z, _ in proofs:
+    proved_alike = np.zeros(n)     # ... by proofs moving every earlier table alike (what a cell proved again has)
+    for block, y, z, moves_all in proofs:
         x = values[block]
-        proved[block] = np.maximum(proved[block], np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z))
+        spread = np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z)
+        proved[block] = np.maximum(proved[block], spread)
+        if moves_all:
+            proved_alike[block] = np.maximum(proved_alike[block], spread)
+    if again_moves is not None:
+        proved = np.where(alike, proved_alike, proved)
     short = _certify(task.system, values, hidden, fixed | seen, (task.lower, task.again_lower), proofs)
     need = task.need.copy()
     need[limited] = 0    # bounded by an earlier publication: as wide as the rest of the table allows
@@ -233,13 +253,31 @@ class _Task:
     again: np.ndarray      # per cell: hidden before and proved again (reprove)
     again_movable: np.ndarray | None  # what a proof moving every earlier table alike may move, and how far down
     again_lower: np.ndarray | None
+    alike: np.ndarray      # per cell: proved again only by such proofs (small in a publication of fewer loads)
 
     def prove_part(self, cells: np.ndarray):
         """Proofs for the wanted `cells` of one linked part, in order. Returns (cells hidden to protect
         them, [(block, y, z)], linear programmes solved, cells an earlier publication keeps narrower)."""
         hidden, proved, proofs, solved, limited = self.hidden.copy(), np.zeros(len(self.values)), [], 0, []
+        proved_alike = np.zeros(len(self.values))
         for cell in cells.tolist():
-            if proved[cell] >= self.need[cell]:
+            alike = bool(self.alike[cell])
+            if (proved_alike if alike else proved)[cell] >= self.need[cell]:
+                continue
+            if alike:   # proved again, with what every earlier publication showed (module docstring)
+                found = self._prove_again(cell, hidden)
+                solved += 1
+                if found is None:
+                    found = self._prove_again(cell, hidden, shortfall=True)
+                    solved += 1
+                    if found is not None:
+                        limited.append(cell)
+                    elif self.need[cell] == 1:
+                        limited.append(cell)
+                        continue
+                    else:
+                        raise RuntimeError(AGAIN_FAILED)
+                self._credit(found, hidden, proved, proved_alike, proofs)
                 continue
             found = None
             # The nearest cells first; when that proof hides a regional or network cell (or there is none), a
@@ -254,7 +292,7 @@ class _Task:
                     opened = self.level[block[result[2]]]
                     if not (opened > 0).any() or (r == self.max_reach and not (opened > 1).any()):
                         break   # no wider search when nothing above the portals (or the regions) is hidden
-            if found is None and self.again[cell] and self.again_movable is not None and self.again_movable[cell]:
+            if found is None and self.again[cell] and self.again_movable is not None:
                 found = self._prove_again(cell, hidden)
                 solved += 1
             if found is None and self.earlier:
@@ -273,23 +311,30 @@ class _Task:
                     limited.append(cell)
                     continue
             if found is None and self.again[cell]:
-                raise RuntimeError(AGAIN_FAILED)
+                raise RuntimeError(AGAIN_FAILED)   # proved again above the floor (no record of the systems)
             if found is None:
                 raise RuntimeError("disclosure control could not prove a hidden cell protected; nothing published")
-            block, y, z, newly = found[:4]
-            hidden[block[newly]] = True
-            x = self.values[block]
-            proved[block] = np.maximum(proved[block],
-                                       np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z))
-            proofs.append((block, y, z, len(found) > 4))
+            self._credit(found, hidden, proved, proved_alike, proofs)
         return np.nonzero(hidden & ~self.hidden)[0], proofs, solved, limited
 
-    def _prove_again(self, cell: int, hidden: np.ndarray):
+    def _credit(self, found, hidden, proved, proved_alike, proofs) -> None:
+        """Record a proof: the cells it opened are hidden, every cell it moved is credited its spread."""
+        block, y, z, newly = found[:4]
+        alike = len(found) > 4
+        hidden[block[newly]] = True
+        x = self.values[block]
+        spread = np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z)
+        proved[block] = np.maximum(proved[block], spread)
+        if alike:
+            proved_alike[block] = np.maximum(proved_alike[block], spread)
+        proofs.append((block, y, z, alike))
+
+    def _prove_again(self, cell: int, hidden: np.ndarray, shortfall: bool = False):
         """A proof that moves every earlier publication's table by the same amounts (module docstring):
         over the whole linked part, only cells that may move so, each no further down than its slack."""
         block = self.system.near(cell, self.again_movable, self.system.n_cells)
         result = _prove(self.system, block, cell, int(self.need[cell]), self.values, hidden, self.again_lower,
-                        self.price)
+                        self.price, shortfall=shortfall)
         return None if result is None else (block,) + result + (True,)
 
 

@@ -75,11 +75,13 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
         earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)))
         try:
             table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history)
+                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history,
+                          loads=len(use))
         except BelowEarlier:   # a value below one shown before: the record is not enough, read them all
             earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)), every=True)
             table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history)
+                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history,
+                          loads=len(use))
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
@@ -99,8 +101,8 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
                      table.regions, _cells_record(table.cells),
                      fold_publication(earlier.record, table.keys, table.values, table.hidden), ever_regions,
-                     fold_cells(earlier.history, table.cells.keys, table.cells.values, table.cells.hidden,
-                                table.cells.lower)
+                     fold_cells(earlier.history, *_cells_record(table.cells)[:2], *_cells_record(table.cells)[3:],
+                                len(use))
                      if table.cells and (earlier.history is not None or earlier.record is None) else None)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
@@ -177,15 +179,15 @@ def _portals(counts: Counts, net: Network, removed: dict, regions: dict, last: i
 
 def _cells_record(cells) -> tuple:
     """What a publication records of the system its control saw: keys, true values, known zeros, unknowns,
-    their lower bounds."""
+    their lower bounds, the small ones."""
     if cells is None:
-        return [], [], [], [], []
-    return cells.keys, cells.values, cells.fixed, cells.hidden, cells.lower
+        return [], [], [], [], [], []
+    return cells.keys, cells.values, cells.fixed, cells.hidden, cells.lower, cells.primary
 
 
 def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None, removed: dict | None = None,
           regions: dict | None = None, floor: dict | None = None, fixed_before: dict | None = None,
-          history=None) -> Table:
+          history=None, loads: int = 0) -> Table:
     """Portal, region and network rows by month and year, with disclosure control across all of them.
     `earlier`: what the earlier publications of the same kind showed and hid (stats_store.Record: one
     record of them all, or one per publication; raises BelowEarlier when a value now is below one a record
@@ -194,7 +196,7 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None
     true value per cell key of the last publication of fewer loads (no proof goes below it); `fixed_before`:
     per cell key of the last publication, whether it was a known zero (None: not recorded); `history`: the
     systems of the earlier publications (stats_store.CellHistory), for proving again the cells hidden before
-    (None: not recorded)."""
+    (None: not recorded); `loads`: how many loads this publication counts."""
     span = _span(counts.values, removed or {})
     portals, early, moved, withheld, dropped = _portals(counts, net, removed or {}, regions or {},
                                                         span[1] if span else None)
@@ -268,7 +270,7 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None
     # Cells hidden before keep their proofs unless a cell those proofs could move is a known zero now.
     newly_fixed = fixed_before is None or any(
         not fixed_before.get(key, True) for key in np.array(cell_keys, dtype=object)[system["fixed"]].tolist())
-    again = _again(history, cell_keys) if history is not None and not dropped else {}
+    again = _again(history, cell_keys, loads) if history is not None and not dropped else {}
     protection = protect(cube.ravel()[flat], published_sums, k, width=width,
                          reprove=bool(earlier) and newly_fixed, **system, **again)
     hidden_all = np.zeros(cube.size, dtype=bool)
@@ -297,18 +299,19 @@ def build(counts: Counts, net: Network, k: int, width: int, earlier: list | None
                  int((system["earlier_hidden"] & protection.hidden).sum()), early, moved, withheld, dropped, cells)
 
 
-def _again(history, cell_keys: list[str]) -> dict:
+def _again(history, cell_keys: list[str], loads: int) -> dict:
     """Per cell of the system: whether a proof may move it by the same amount in every earlier publication
     (it was in each of them that had its year, and none made it known), and how far down (etl/disclosure.py).
     A year's relations are the same in every publication that had all its cells; a cell that came later is
-    held where it is."""
+    held where it is. `again_small`: small in a publication of fewer loads than `loads` (the loads now)."""
     row_of = {key: i for i, key in enumerate(history.keys)}
     at = np.array([row_of.get(key, -1) for key in cell_keys], dtype=np.int64)
     have = at >= 0
     years = np.array([history.years.get(cell_year(key), 0) for key in cell_keys], dtype=np.int64)
     at = np.where(have, at, 0)
     movable = have & (history.pubs[at] == years) & ~history.known[at]
-    return {"again_movable": movable, "again_slack": np.where(movable, history.slack[at], 0)}
+    return {"again_movable": movable, "again_slack": np.where(movable, history.slack[at], 0),
+            "again_small": have & (history.small_loads[at] < loads)}
 
 
 def _cell_keys(units, periods, shape, flat) -> list[str]:

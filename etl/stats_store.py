@@ -149,8 +149,8 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
     'unit_kind|unit_code|period_kind|period_start', true values and hidden flags [row, measure]; the
     region each portal's counts were added to (`regions`: portal code -> region group); every cell the
     disclosure control saw (`cells`: keys 'key|measure', true values, known zeros, unknowns, their lower
-    bounds), withheld ones included: the next publication's proofs stay above them; and what this and every
-    earlier publication of its kind showed and hid (`ever`: a Record; `ever_regions`; `history`: their
+    bounds, the small ones), withheld ones included: the next publication's proofs stay above them; and what
+    this and every earlier publication of its kind showed and hid (`ever`: a Record; `ever_regions`; `history`: their
     systems, None when not recorded for every one), so that the next one reads this one only."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
@@ -160,7 +160,8 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
         portals=np.array(list(regions), dtype=str), regions=np.array(list(regions.values()), dtype=str),
         cell_keys=np.array(cells[0], dtype=str), cell_values=np.asarray(cells[1], dtype=np.int64),
         cell_fixed=np.asarray(cells[2], dtype=bool), cell_hidden=np.asarray(cells[3], dtype=bool),
-        cell_lower=np.asarray(cells[4], dtype=np.int64), **_history_arrays(history),
+        cell_lower=np.asarray(cells[4], dtype=np.int64), cell_primary=np.asarray(cells[5], dtype=bool),
+        **_history_arrays(history),
         ever_keys=np.array(ever.keys, dtype=str),
         ever_shown=ever.shown, ever_hidden=ever.hidden, ever_exact=np.array([ever.exact]),
         ever_portals=np.array(list(ever_regions), dtype=str),
@@ -185,7 +186,7 @@ def _history_arrays(history: "CellHistory | None") -> dict:
     if history is None:
         return {}
     return dict(hist_keys=np.array(history.keys, dtype=str), hist_known=history.known, hist_slack=history.slack,
-                hist_pubs=history.pubs, hist_years=np.array(list(history.years), dtype=str),
+                hist_pubs=history.pubs, hist_small_loads=history.small_loads, hist_years=np.array(list(history.years), dtype=str),
                 hist_year_pubs=np.array(list(history.years.values()), dtype=np.int64))
 
 
@@ -212,14 +213,15 @@ NO_SLACK = np.iinfo(np.int64).max // 4   # a cell never unknown: no bound from i
 class CellHistory:
     """Per cell of the disclosure systems of a series of publications ('key|measure'): whether any of them
     made it known (shown, or a known zero), how far it could move down in all of them together (the least
-    true value minus its lower bound, over those in which it was unknown), and in how many it was; per year,
-    in how many publications the year was. What a proof that moves every earlier table by the same amounts
-    may do (etl/disclosure.py, `again`)."""
+    true value minus its lower bound, over those in which it was unknown), in how many it was, and the
+    fewest loads of one that hid it as a small count; per year, in how many publications the year was. What a proof that moves
+    every earlier table by the same amounts may do (etl/disclosure.py, `again`)."""
     keys: list
     known: np.ndarray
     slack: np.ndarray
     pubs: np.ndarray
     years: dict
+    small_loads: np.ndarray | None = None   # the fewest loads of one that hid it as small (NO_SLACK: none)
 
 
 def cell_year(key: str) -> str:
@@ -227,17 +229,20 @@ def cell_year(key: str) -> str:
 
 
 def fold_cells(history: CellHistory | None, keys: list[str], values: np.ndarray, hidden: np.ndarray,
-               lower: np.ndarray) -> CellHistory:
+               lower: np.ndarray, small: np.ndarray, loads: int) -> CellHistory:
     """The history with one more publication's system: its cell keys, true values, unknown cells (`hidden`:
-    hidden and not a known zero) and their lower bounds."""
-    history = history or CellHistory([], np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, np.int64), {})
+    hidden and not a known zero), their lower bounds, the small ones, and how many loads it counted."""
+    history = history or CellHistory([], np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, np.int64), {},
+                                     np.zeros(0, np.int64))
     row_of = {key: i for i, key in enumerate(history.keys)}
     new = [key for key in keys if key not in row_of]
     row_of.update((key, len(history.keys) + i) for i, key in enumerate(new))
     known = np.concatenate([history.known, np.zeros(len(new), bool)])
     slack = np.concatenate([history.slack, np.full(len(new), NO_SLACK, np.int64)])
     pubs = np.concatenate([history.pubs, np.zeros(len(new), np.int64)])
+    small_loads = np.concatenate([history.small_loads, np.full(len(new), NO_SLACK, np.int64)])
     rows = np.array([row_of[key] for key in keys], dtype=np.int64)
+    small_loads[rows] = np.where(np.asarray(small, bool), np.minimum(small_loads[rows], loads), small_loads[rows])
     hidden = np.asarray(hidden, bool)
     known[rows] |= ~hidden
     slack[rows] = np.where(hidden, np.minimum(slack[rows], np.asarray(values, np.int64) - lower), slack[rows])
@@ -245,7 +250,7 @@ def fold_cells(history: CellHistory | None, keys: list[str], values: np.ndarray,
     years = dict(history.years)
     for year in {cell_year(key) for key in keys}:
         years[year] = years.get(year, 0) + 1
-    return CellHistory(list(history.keys) + new, known, slack, pubs, years)
+    return CellHistory(list(history.keys) + new, known, slack, pubs, years, small_loads)
 
 
 @dataclass
@@ -299,10 +304,11 @@ def earlier_publications(conn, demo: bool, before: int | None = None, loads: str
         found.record = Record(last["ever_keys"].tolist(), last["ever_shown"], last["ever_hidden"])
         found.cells = [found.record]
         found.regions = dict(zip(last["ever_portals"].tolist(), last["ever_regions"].tolist()))
-        if "hist_keys" in last:
+        if "hist_small_loads" in last:
             found.history = CellHistory(last["hist_keys"].tolist(), last["hist_known"], last["hist_slack"],
                                         last["hist_pubs"], dict(zip(last["hist_years"].tolist(),
-                                                                    last["hist_year_pubs"].tolist())))
+                                                                    last["hist_year_pubs"].tolist())),
+                                        last["hist_small_loads"])
     else:
         complete = True
         for row in meta:
@@ -313,11 +319,12 @@ def earlier_publications(conn, demo: bool, before: int | None = None, loads: str
             for code, region in zip(published.get("portals", np.array([])).tolist(),
                                     published.get("regions", np.array([])).tolist()):
                 found.regions.setdefault(code, region)
-            complete = complete and "cell_hidden" in published
+            complete = complete and "cell_primary" in published
             if complete:
                 found.history = fold_cells(found.history, published["cell_keys"].tolist(),
                                            published["cell_values"], published["cell_hidden"],
-                                           published["cell_lower"])
+                                           published["cell_lower"], published["cell_primary"],
+                                           len(row.loads.split(",")))
         if not complete:
             found.history = None
     fewer_id = next((row.load_id for row in reversed(meta) if row.loads != loads), None)

@@ -389,3 +389,33 @@ def test_a_launch_refined_to_its_day_after_two_loads_is_proved_again_and_holds(t
     sample = np.unique(np.concatenate([protected[near[protected]][:200],
                                        rng.choice(protected, min(60, len(protected)), replace=False)]))
     assert near[sample].sum() > 50 and attacker.narrow(sample, K) == {}
+
+
+def test_a_launch_fix_that_bounds_a_small_count_of_an_earlier_publication_says_so(tmp_path, data_dir, monkeypatch):
+    """A hostile review (2026-12-05): MAR's 3 reports of October 2026 hidden, the region's October total 10
+    shown; 9 more reports added; then MAR's launch corrected to October 2026. Its earlier months are zeros,
+    so its 2026 total in the first publication is at most the region's October: [1, 10], narrower than k,
+    and no publication now can undo that. Proved again alike in every table, a cell small in an earlier
+    publication needs the width; where the launch date and what was shown bound it, it is reported and the
+    narrowest interval recorded is that bound (before, the first publication's 3 was left unchecked)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'mar.sqlite'}")
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir, out=io.StringIO())
+    tables = _capture(monkeypatch)
+    parts = [("TUN", f"2026-{m:02d}-05", 5) for m in range(1, 10)] + [("TUN", "2026-10-05", 7)] + \
+        [("UKR", f"2026-{m:02d}-07", 20) for m in range(1, 11)] + [("MAR", "2026-10-06", 3)]
+    for name, rows in (("one.csv", parts), ("two.csv", [("MAR", "2026-10-20", 9)])):
+        pd.concat([_reports(p, d, n, f"{name[:3]}{i}") for i, (p, d, n) in enumerate(rows)]).drop(
+            columns="demo").to_csv(tmp_path / name, index=False)
+        assert load(engine, tmp_path / name).outcome == "ok"
+    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2026-10", launch_precision="month")
+                                         if r["portal_code"] == "MAR" else r for r in rows])
+    report = run_jobs(engine, ["portals"], data_dir=data_dir, out=io.StringIO())[-1]
+    with engine.connect() as conn:
+        narrowest = conn.execute(text("SELECT narrowest FROM v_stat_publication ORDER BY load_id DESC")).scalar()
+    engine.dispose()
+    assert report.outcome == "ok" and "already bounds narrower than the width" in report.message
+    attacker, values, known, primary, keys = ordered_attacker(tables)
+    found = attacker.narrow(np.nonzero(primary & ~known)[0], K)
+    assert {keys[cell] for cell in found} == {"0|portal|MAR|year|2026-01-01|received",
+                                              "0|portal|MAR|year|2026-01-01|not_actioned"}
+    assert narrowest < K and all(hi - lo >= narrowest - 1e-6 for lo, hi in found.values())
