@@ -119,6 +119,8 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     if table.bounded:
         notes.append(f"{table.bounded} hidden cell(s) an earlier publication already bounds narrower than the "
                      f"width kept hidden")
+    elif narrowest is not None and narrowest < min(width, last_width or width):
+        notes.append(f"narrowest interval {narrowest:g}, below the width: cells an earlier publication bounds")
     if table.carried and last_width is not None and last_width < width:
         notes.append(f"{table.carried} cell(s) hidden before keep the protection width they were proved with "
                      f"({last_width})")
