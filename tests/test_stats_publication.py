@@ -12,6 +12,19 @@ from .test_portal_stats import REPORTS, load
 from .test_stats_sources import _portal_list
 
 
+def _uga_moved(data_dir, launch: str = "2015-10") -> None:
+    _portal_list(data_dir, lambda rows: [dict(r, launch_date=launch, launch_precision="month")
+                                         if r["portal_code"] == "UGA" else r for r in rows])
+
+
+def _loaded_then_uga_moved(engine, data_dir) -> None:
+    """The fixture's reports loaded, then UGA's launch corrected: two publications of the same load."""
+    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
+    assert load(engine, REPORTS).outcome == "ok"
+    _uga_moved(data_dir)
+    assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
+
+
 def _every_publication_says(every, keys, current):
     """What the attacker reads from every publication itself: shown at the value a cell has now, hidden."""
     visible = np.zeros(current.shape, dtype=bool)
@@ -59,12 +72,9 @@ def test_the_record_of_earlier_publications_is_what_each_of_them_showed_and_hid(
 def test_the_next_publication_reads_one_record_whatever_the_number_before(engine, data_dir):
     """Three publications: the record in the last one equals the fold of all three as an attacker holds
     them, regions included."""
-    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
-    assert load(engine, REPORTS).outcome == "ok"
-    for launch in ("2015-10", "2015-11"):
-        _portal_list(data_dir, lambda rows: [dict(r, launch_date=launch, launch_precision="month")
-                                             if r["portal_code"] == "UGA" else r for r in rows])
-        assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
+    _loaded_then_uga_moved(engine, data_dir)
+    _uga_moved(data_dir, "2015-11")
+    assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
     with engine.connect() as conn:
         every = publications(conn, demo=False)
         recorded = earlier_publications(conn, demo=False)
@@ -122,8 +132,7 @@ def test_a_value_below_the_record_is_published_against_every_publication(engine,
         asked.append(kwargs.get("every", False))
         return earlier_publications(*args, **kwargs)
     monkeypatch.setattr(stats_publication, "earlier_publications", spy)
-    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2015-10", launch_precision="month")
-                                         if r["portal_code"] == "UGA" else r for r in rows])
+    _uga_moved(data_dir)
     assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
     with engine.connect() as conn:
         (old_keys, old_values, old_hidden), (keys, values, hidden) = publications(conn, demo=False)
@@ -136,11 +145,7 @@ def test_a_value_below_the_record_is_published_against_every_publication(engine,
 def test_a_revision_keeps_every_earlier_hidden_cell_hidden(engine, data_dir):
     """A launch-date correction elsewhere publishes again: a cell hidden before, with the same true value,
     stays hidden (the attacker holds the earlier publication too)."""
-    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
-    assert load(engine, REPORTS).outcome == "ok"
-    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2015-10", launch_precision="month")
-                                         if r["portal_code"] == "UGA" else r for r in rows])
-    assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
+    _loaded_then_uga_moved(engine, data_dir)
     with engine.connect() as conn:
         (old_keys, old_values, old_hidden), (keys, values, hidden) = publications(conn, demo=False)
         width = conn.execute(text("SELECT width FROM v_stat_publication ORDER BY load_id DESC")).scalar()
@@ -178,11 +183,7 @@ def test_a_warehouse_published_before_the_record_reads_every_publication(engine,
 
     from etl.schema import stat_publication_cells
     from etl.stats_store import _pack, _unpack
-    run_jobs(engine, ["portals", "figures"], data_dir=data_dir)
-    assert load(engine, REPORTS).outcome == "ok"
-    _portal_list(data_dir, lambda rows: [dict(r, launch_date="2015-10", launch_precision="month")
-                                         if r["portal_code"] == "UGA" else r for r in rows])
-    assert run_jobs(engine, ["portals"], data_dir=data_dir)[-1].outcome == "ok"
+    _loaded_then_uga_moved(engine, data_dir)
     with engine.begin() as conn:
         recorded = earlier_publications(conn, demo=False)
         for load_id, blob in conn.execute(text("SELECT load_id, cells FROM stat_publication_cells")).all():
