@@ -52,9 +52,9 @@ relations of it looks for two whole-number tables y and z that equal the truth o
 keep every relation, stay at least 1 on every hidden cell (0 on a withheld one) and at least the floor on
 every cell, and differ by at least the width on that cell. A published non-zero cell may move at a price
 (its value plus one, times 10 for a regional and 100 for a network cell: those are what most readers read),
-and every published cell that moves is hidden. y and z are feasible points of the attacker's own problem, so they *prove* the cell's interval at
-least max(x, y, z) - min(x, y, z) wide (x, the truth, is a third point), and they stay proofs when more
-cells are hidden later. When the cheapest proof hides a regional or network cell, a wider neighbourhood
+and every published cell that moves is hidden. y and z are feasible points of the attacker's own problem,
+so they *prove* the cell's interval at least max(x, y, z) - min(x, y, z) wide (x, the truth, is a third
+point), and they stay proofs when more cells are hidden later. When the cheapest proof hides a regional or network cell, a wider neighbourhood
 is tried first (up to `max_reach` relations away). Cells that moved in a proof get their interval credited,
 so many cells need no programme of their own. Where the answer is not whole numbers, the same programme is
 solved with integrality. At the end every proof is checked again in integer arithmetic against the final
@@ -213,8 +213,7 @@ def protect(values: np.ndarray, relations: Relations, k: int, width: int | None 
     proved = np.zeros(n)           # widest interval proved per cell
     proved_alike = np.zeros(n)     # ... by proofs moving every earlier table alike (what a cell proved again has)
     for block, y, z, moves_all in proofs:
-        x = values[block]
-        spread = np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z)
+        spread = _spread(values[block], y, z)
         proved[block] = np.maximum(proved[block], spread)
         if moves_all:
             proved_alike[block] = np.maximum(proved_alike[block], spread)
@@ -288,7 +287,7 @@ class _Task:
                                 self.price)
                 solved += 1
                 if result is not None:
-                    found = (block,) + result
+                    found = (block,) + result + (False,)
                     opened = self.level[block[result[2]]]
                     if not (opened > 0).any() or (r == self.max_reach and not (opened > 1).any()):
                         break   # no wider search when nothing above the portals (or the regions) is hidden
@@ -303,7 +302,7 @@ class _Task:
                                 self.price, shortfall=True)
                 solved += 1
                 if result is not None:
-                    found = (block,) + result
+                    found = (block,) + result + (False,)
                     limited.append(cell)
                 elif self.need[cell] == 1:
                     # A cell hidden before to protect another, which an earlier publication and what is known
@@ -319,11 +318,9 @@ class _Task:
 
     def _credit(self, found, hidden, proved, proved_alike, proofs) -> None:
         """Record a proof: the cells it opened are hidden, every cell it moved is credited its spread."""
-        block, y, z, newly = found[:4]
-        alike = len(found) > 4
+        block, y, z, newly, alike = found
         hidden[block[newly]] = True
-        x = self.values[block]
-        spread = np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z)
+        spread = _spread(self.values[block], y, z)
         proved[block] = np.maximum(proved[block], spread)
         if alike:
             proved_alike[block] = np.maximum(proved_alike[block], spread)
@@ -336,6 +333,11 @@ class _Task:
         result = _prove(self.system, block, cell, int(self.need[cell]), self.values, hidden, self.again_lower,
                         self.price, shortfall=shortfall)
         return None if result is None else (block,) + result + (True,)
+
+
+def _spread(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The interval a proof gives each cell it covers: the truth and its two points."""
+    return np.maximum(np.maximum(x, y), z) - np.minimum(np.minimum(x, y), z)
 
 
 AGAIN_FAILED = ("a cell hidden before could not be proved again after a launch date corrected to a later month "

@@ -72,16 +72,15 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     net = Network(conn)
     counts, removed = load_counts(conn, use, net)
     try:
-        earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)))
+        def against(every: bool):
+            earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)), every=every)
+            return earlier, build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
+                                  floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history,
+                                  loads=len(use))
         try:
-            table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history,
-                          loads=len(use))
+            earlier, table = against(every=False)
         except BelowEarlier:   # a value below one shown before: the record is not enough, read them all
-            earlier = earlier_publications(conn, demo, before=load_id, loads=",".join(map(str, use)), every=True)
-            table = build(counts, net, k, width, earlier.cells, removed=removed, regions=earlier.regions,
-                          floor=earlier.floor, fixed_before=earlier.fixed, history=earlier.history,
-                          loads=len(use))
+            earlier, table = against(every=True)
     except RuntimeError as exc:  # the disclosure control could not protect every cell: publish nothing
         raise InputError("disclosure control", f"{exc}; the publication is unchanged") from None
     insert_many(conn, portal_stat, COLUMNS + ["is_demo", "load_id"], [r + (demo, load_id) for r in table.rows])
@@ -93,17 +92,17 @@ def publish(conn, load_id: int, k: int, width: int) -> str:
     narrowest, (last_narrowest, last_width) = table.narrowest, earlier.last or (None, None)
     if table.carried and last_narrowest is not None:  # their proofs are that one's
         narrowest = last_narrowest if narrowest is None else min(narrowest, last_narrowest)
-    ever_regions = dict(earlier.regions)
-    for code, region in table.regions.items():
-        ever_regions.setdefault(code, region)
+    ever_regions = {**table.regions, **earlier.regions}   # the region a portal was first published in
+    system = _cells_record(table.cells)
+    history = None   # recorded while every earlier publication's system is (or there is none)
+    if table.cells and (earlier.history is not None or earlier.record is None):
+        keys_, values_, _, unknown, lower, small = system
+        history = fold_cells(earlier.history, keys_, values_, unknown, lower, small, len(use))
     save_publication(conn, load_id, dict(rule=stats_policy.RULE, k=k, width=width, narrowest=narrowest,
                                          is_demo=demo, loads=",".join(map(str, use)), cells=cells,
                                          cells_suppressed=suppressed), table.keys, table.values, table.hidden,
-                     table.regions, _cells_record(table.cells),
-                     fold_publication(earlier.record, table.keys, table.values, table.hidden), ever_regions,
-                     fold_cells(earlier.history, *_cells_record(table.cells)[:2], *_cells_record(table.cells)[3:],
-                                len(use))
-                     if table.cells and (earlier.history is not None or earlier.record is None) else None)
+                     table.regions, system, fold_publication(earlier.record, table.keys, table.values, table.hidden),
+                     ever_regions, history)
     notes = [f"published {len(table.rows)} rows{' (DEMO)' if demo else ''} from loads {','.join(map(str, use))}; "
              f"{suppressed} of {cells} cells suppressed (k={k}, protection width {width})"]
     for codes, text in ((table.withheld, "counts of portal(s) no longer in the portal list kept in their region's "

@@ -150,8 +150,9 @@ def save_publication(conn, load_id: int, record: dict, keys: list[str], values: 
     region each portal's counts were added to (`regions`: portal code -> region group); every cell the
     disclosure control saw (`cells`: keys 'key|measure', true values, known zeros, unknowns, their lower
     bounds, the small ones), withheld ones included: the next publication's proofs stay above them; and what
-    this and every earlier publication of its kind showed and hid (`ever`: a Record; `ever_regions`; `history`: their
-    systems, None when not recorded for every one), so that the next one reads this one only."""
+    this and every earlier publication of its kind showed and hid (`ever`: a Record; `ever_regions`;
+    `history`: their systems, None when not recorded for every one), so that the next one reads this one
+    only."""
     conn.execute(delete(stat_publication_cells).where(stat_publication_cells.c.load_id == load_id))
     conn.execute(delete(stat_publication).where(stat_publication.c.load_id == load_id))
     conn.execute(insert(stat_publication).values(load_id=load_id, **record))
@@ -186,7 +187,8 @@ def _history_arrays(history: "CellHistory | None") -> dict:
     if history is None:
         return {}
     return dict(hist_keys=np.array(history.keys, dtype=str), hist_known=history.known, hist_slack=history.slack,
-                hist_pubs=history.pubs, hist_small_loads=history.small_loads, hist_years=np.array(list(history.years), dtype=str),
+                hist_pubs=history.pubs, hist_small_loads=history.small_loads,
+                hist_years=np.array(list(history.years), dtype=str),
                 hist_year_pubs=np.array(list(history.years.values()), dtype=np.int64))
 
 
@@ -214,14 +216,14 @@ class CellHistory:
     """Per cell of the disclosure systems of a series of publications ('key|measure'): whether any of them
     made it known (shown, or a known zero), how far it could move down in all of them together (the least
     true value minus its lower bound, over those in which it was unknown), in how many it was, and the
-    fewest loads of one that hid it as a small count; per year, in how many publications the year was. What a proof that moves
-    every earlier table by the same amounts may do (etl/disclosure.py, `again`)."""
+    fewest loads of one that hid it as a small count; per year, in how many publications the year was.
+    What a proof that moves every earlier table by the same amounts may do (etl/disclosure.py, `again`)."""
     keys: list
     known: np.ndarray
     slack: np.ndarray
     pubs: np.ndarray
     years: dict
-    small_loads: np.ndarray | None = None   # the fewest loads of one that hid it as small (NO_SLACK: none)
+    small_loads: np.ndarray   # the fewest loads of one that hid it as small (NO_SLACK: none)
 
 
 def cell_year(key: str) -> str:
