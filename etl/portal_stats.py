@@ -8,6 +8,7 @@ line and leaves the publication as it was.
 """
 import csv
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -54,13 +55,32 @@ def _load(conn, load_id, path, kind, header, today, k, width, rejects, progress)
         raise InputError(path, f"this file was loaded already (load {earlier}); nothing of it was loaded again")
     net = Network(conn)
     months = loaded_months(conn, pool)
-    if kind == "reports":
-        counts, refs, rows_in, _, found_demo = scan_reports(path, header, net, prior_refs(conn, pool), today,
-                                                            rejects, progress)
-    else:
+    record = partial(_record, conn, load_id, path, kind, sha, demo, net, months, rejects, k, width)
+    if kind == "summary":
         same_kind = {pm for pm, (kind_, _) in months.items() if kind_ == "summary"}
         counts, rows_in, found_demo = scan_summary(path, header, net, same_kind, today, rejects)
-        refs = np.empty(0, np.uint64)
+        return record(counts, np.empty(0, np.uint64), rows_in, found_demo)
+    read = scan_reports(path, header, net, prior_refs(conn, pool), today, rejects, progress)
+    try:  # published while the repeats are counted; a savepoint takes it back if any reference repeats
+        with conn.begin_nested():
+            result = record(read.counts, read.refs, read.rows_in, read.demo)
+            if read.repeats():
+                raise RepeatedReferences
+            return result
+    except Exception:
+        if not read.repeats():
+            raise
+    read.drop_repeated(rejects)
+    return record(read.counts, read.refs, read.rows_in, read.demo)
+
+
+class RepeatedReferences(Exception):
+    """References repeat within the file: what was published without taking them out is taken back."""
+
+
+def _record(conn, load_id, path, kind, sha, demo, net, months, rejects, k, width, counts, refs, rows_in,
+            found_demo) -> LoadResult:
+    """Check what was counted against the rules, record the load and publish every active load again."""
     rejects.close()
     if found_demo != demo:
         raise InputError(path, "column demo must be 'yes' on every row or 'no' on every row", column="demo")

@@ -14,6 +14,9 @@ from .errors import InputError
 from .stats_format import MEASURES, OPTIONAL_COLUMNS, REPORT_COLUMNS, SUMMARY_COLUMNS, SUMMARY_OPTIONAL
 
 REFERENCE = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+# The same domain as a search for what a reference may not hold, plus its length: polars runs this in a
+# fraction of the time of the anchored pattern on 10 million references (reference_outside).
+REFERENCE_BREACH, REFERENCE_MAX = r"[^A-Za-z0-9_-]|^[_-]", 64
 CODE = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"  # then looked up in its code list: an unknown code is a row reject
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 MONTH = r"[0-9]{4}-[0-9]{2}"
@@ -35,6 +38,11 @@ def outside(pattern: str, value: str | None) -> bool:
     """True when a non-empty value is outside the domain (an empty field is in every domain: the row checks
     say what it means)."""
     return bool(value) and _COMPILED[pattern].fullmatch(value) is None
+
+
+def reference_outside(ref):
+    """polars expression: a non-empty reference outside REFERENCE (`ref` with nulls filled as '')."""
+    return ref.str.contains(REFERENCE_BREACH) | (ref.str.len_bytes() > REFERENCE_MAX)
 
 
 def refusal(path, line: int, column: str, pattern: str) -> InputError:

@@ -9,8 +9,9 @@ Rejected rows are kept as line and reason only: no value of a rejected row is wr
 """
 import csv
 import io
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import polars as pl
 
 from .errors import InputError
 from .readers import open_text
-from .stats_contract import REFERENCE, REPORT_DOMAINS, SUMMARY_DOMAINS, outside, refusal
+from .stats_contract import REFERENCE, REPORT_DOMAINS, SUMMARY_DOMAINS, outside, reference_outside, refusal
 from .stats_counts import BASE_YEAR, EPOCH, N_MONTHS, NO_LAUNCH, Counts, Network, month_index, month_start
 from .stats_format import (ACTIONED_DETAIL, AGES, BREAKDOWNS, MEASURES, MEDIA, OUTCOMES, SELF_GENERATED,
                            SEVERITY)
@@ -50,9 +51,10 @@ class RejectsWriter:
     def write(self, lines: np.ndarray, reasons) -> None:
         if len(lines) == 0:
             return
-        if self._fh is None:
-            self._fh = open(self.path, "w", encoding="utf-8", newline="")
-            self._fh.write("line,reason\n")
+        if self._fh is None:  # opened again after close() for the rows a second pass takes back
+            self._fh = open(self.path, "a" if self.count else "w", encoding="utf-8", newline="")
+            if not self.count:
+                self._fh.write("line,reason\n")
         self._fh.write(pl.DataFrame({"line": np.asarray(lines, dtype=np.int64), "reason": list(reasons)})
                        .write_csv(include_header=False))
         self.count += len(lines)
@@ -60,6 +62,7 @@ class RejectsWriter:
     def close(self):
         if self._fh:
             self._fh.close()
+            self._fh = None
 
     def discard(self):
         """Forget what was written (the file is being read again from the start)."""
@@ -173,7 +176,7 @@ class ReportScanner:
         ref = pl.col("report_ref").fill_null("")
         derived = [ref.hash().alias("_h"), (ref == "").alias("_no_ref"),
                    pl.all_horizontal(pl.col(self.header).is_null()).alias("_blank"),
-                   ((ref != "") & ~ref.str.contains(f"^(?:{REFERENCE})$")).alias("_bad_ref")]
+                   reference_outside(ref).alias("_bad_ref")]
         if self.careful:
             schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
         else:
@@ -181,9 +184,6 @@ class ReportScanner:
         # Enum ids are positions in the code lists; an empty field is -2, or -1 where a table maps the id
         empty = {c: -1 if self.careful or c in ("portal", "received_date", "hosting_country") else -2 for c in CODED}
         derived += [pl.col(c).to_physical().cast(pl.Int32).fill_null(empty[c]).alias(f"_id_{c}") for c in CODED]
-        if not self.careful:  # here an empty field is the only null: every other value is a code
-            derived += [pl.any_horizontal(pl.col(ACTIONED_DETAIL).is_null()).alias("_detail_missing"),
-                        pl.any_horizontal(pl.col(ACTIONED_DETAIL).is_not_null()).alias("_detail_present")]
 
         def query(source, **options):
             return pl.scan_csv(source, schema=schema, low_memory=True, **options).with_columns(derived) \
@@ -242,16 +242,14 @@ class ReportScanner:
         code = {}
         for column in self.careful_columns:
             code.update(self.categories.codes(df, column, offset))
-        if self.careful:
-            detail = [code[c] for c in ACTIONED_DETAIL]
-            code["_detail_missing"] = np.minimum.reduce(detail) < 0
-            code["_detail_present"] = np.maximum.reduce(detail) != -2
-        else:
+        if not self.careful:
             code.update({c: df[f"_id_{c}"].to_numpy() for c in CODED})
             code["_month"] = self.date_month[code["received_date"]]
             code["received_date"] = self.date_day[code["received_date"]]
             code["hosting_country"] = self.host_group[code["hosting_country"]]
-            code.update({c: df[c].to_numpy() for c in ("_detail_missing", "_detail_present")})
+        detail = [code[c] for c in ACTIONED_DETAIL]
+        code["_detail_missing"] = reduce(np.minimum, detail) < 0  # -1 invalid, -2 empty
+        code["_detail_present"] = reduce(np.maximum, detail) != -2
         return code
 
     def classify(self, df: pl.DataFrame, offset: int):
@@ -322,18 +320,25 @@ class ReferenceHashes:
 
 
 def scan_reports(path: Path, header: list[str], net: Network, prior: np.ndarray, today: date,
-                 rejects: RejectsWriter, progress=None):
-    """The streaming pass over a report-level export: (counts, reference hashes, rows in, rows taken
-    back as repeated, demo flag). Read the quick way; a file with any value outside the codes is read again
-    the careful way."""
+                 rejects: RejectsWriter, progress=None) -> "Scanned":
+    """The streaming pass over a report-level export. Read the quick way; a file with any value outside the
+    codes is read again the careful way. Whether a reference repeats is still being counted when it
+    returns (Scanned.repeats)."""
     try:
-        return scan(ReportScanner(path, header, net, prior, today), rejects, progress)
+        return first_pass(ReportScanner(path, header, net, prior, today), rejects, progress)
     except OutsideCodes:
         rejects.discard()
-        return scan(ReportScanner(path, header, net, prior, today, careful=True), rejects, progress)
+        return first_pass(ReportScanner(path, header, net, prior, today, careful=True), rejects, progress)
 
 
 def scan(scanner: ReportScanner, rejects: RejectsWriter, progress=None):
+    """Both passes at once: (counts, reference hashes, rows in, rows taken back as repeated, demo flag)."""
+    scanned = first_pass(scanner, rejects, progress)
+    removed = scanned.drop_repeated(rejects) if scanned.repeats() else 0
+    return scanned.counts, scanned.refs, scanned.rows_in, removed, scanned.demo
+
+
+def first_pass(scanner: ReportScanner, rejects: RejectsWriter, progress=None) -> "Scanned":
     counts = Counts(len(scanner.net.codes))
     hashes, rows_in, demo_values = ReferenceHashes(scanner.path, len(scanner.header)), 0, set()
     for df in scanner.batches():
@@ -354,35 +359,54 @@ def scan(scanner: ReportScanner, rejects: RejectsWriter, progress=None):
             progress(rows_in)
     if rows_in == 0:
         raise InputError(scanner.path, "no data rows after the header")
-    removed, refs = drop_repeated(scanner, counts, hashes, rejects)
-    return counts, refs, rows_in, removed, _demo_flag(scanner.path, demo_values)
+    return Scanned(scanner, counts, hashes.all(), rows_in, _demo_flag(scanner.path, demo_values))
+
+
+class Scanned:
+    """What the first pass counted. Whether any reference repeats within the file is one multi-threaded
+    count of distinct values on the hash buffer, started here on another thread (polars releases the
+    GIL): the caller publishes meanwhile and asks `repeats()` before it keeps the result."""
+
+    def __init__(self, scanner: ReportScanner, counts: Counts, refs: np.ndarray, rows_in: int, demo: bool):
+        self.scanner, self.counts, self.refs, self.rows_in, self.demo = scanner, counts, refs, rows_in, demo
+        self._distinct = _started(lambda: pl.Series(refs).n_unique() != len(refs))
+
+    def repeats(self) -> bool:
+        return self._distinct.result()
+
+    def drop_repeated(self, rejects: RejectsWriter) -> int:
+        """Take back out every counted row whose reference repeats within the file: a second pass, only
+        when there are repeats. Returns the rows taken back."""
+        order = np.sort(self.refs)
+        repeated = np.unique(order[1:][order[1:] == order[:-1]])
+        removed, offset = 0, 0
+        for df in self.scanner.batches():
+            ref_hash, portals, months, breakdown, reason = self.scanner.classify(df, offset)
+            again = np.isin(ref_hash, repeated) if reason is None else (reason == 0) & np.isin(ref_hash, repeated)
+            rows = np.nonzero(again)[0]
+            self.counts.add_rows(portals[again], months[again], {k: v[again] for k, v in breakdown.items()},
+                                 sign=-1)
+            rejects.write(rows + offset + 2, ["report reference repeated in this file"] * len(rows))
+            removed += len(rows)
+            offset += df.height
+        self.refs = self.refs[~np.isin(self.refs, repeated)]
+        self._distinct = Future()
+        self._distinct.set_result(False)
+        return removed
+
+
+def _started(work) -> Future:
+    """`work` on a thread of its own; the result (or its exception) from the future."""
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(work)
+    pool.shutdown(wait=False)  # the thread ends when the work does
+    return future
 
 
 def _demo_flag(path, values: set) -> bool:
     if values - {"yes", "no"} or len(values) > 1:
         raise InputError(path, "column demo must be 'yes' on every row or 'no' on every row", column="demo")
     return values == {"yes"}
-
-
-def drop_repeated(scanner: ReportScanner, counts: Counts, hashes: ReferenceHashes, rejects: RejectsWriter):
-    """Take back out every counted row whose reference repeats within the file: a second pass, only then.
-    Whether any repeats is one multi-threaded count of distinct values, on the buffer itself (a third of
-    the time of sorting it)."""
-    refs = hashes.all()
-    if pl.Series(refs).n_unique() == len(refs):
-        return 0, refs
-    order = np.sort(refs)
-    repeated = np.unique(order[1:][order[1:] == order[:-1]])
-    removed, offset = 0, 0
-    for df in scanner.batches():
-        ref_hash, portals, months, breakdown, reason = scanner.classify(df, offset)
-        again = np.isin(ref_hash, repeated) if reason is None else (reason == 0) & np.isin(ref_hash, repeated)
-        rows = np.nonzero(again)[0]
-        counts.add_rows(portals[again], months[again], {k: v[again] for k, v in breakdown.items()}, sign=-1)
-        rejects.write(rows + offset + 2, ["report reference repeated in this file"] * len(rows))
-        removed += len(rows)
-        offset += df.height
-    return removed, refs[~np.isin(refs, repeated)]
 
 
 def scan_summary(path: Path, header: list[str], net: Network, loaded: set, today: date, rejects: RejectsWriter):

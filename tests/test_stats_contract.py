@@ -158,3 +158,16 @@ def test_every_domain_check_is_linear():
             assert time.perf_counter() - t0 < 0.05, pattern
     assert not outside(REFERENCE, "DEMO-123_a") and outside(REFERENCE, "jane@example")
     assert not outside(COUNT, "") and outside(COUNT, "1e3")
+
+
+def test_the_quick_reference_check_is_the_contract():
+    """The quick reading checks references with a search for what they may not hold (reference_outside);
+    it must agree with the contract's pattern on every kind of value."""
+    import polars as pl
+
+    from etl.stats_contract import REFERENCE, outside, reference_outside
+    values = ["R1", "a", "A-_9", "-a", "_a", "a-", "a_", "a" * 64, "a" * 65, "é", "aé", "a b", " a", "a\t",
+              "a.b", "a@b.org", "a/b", "ａ", "a\u200b", "", "0", "9-9-9", "Z" * 63 + "_"]
+    quick = pl.DataFrame({"r": values}).select(reference_outside(pl.col("r")))["r"].to_list()
+    assert quick == [outside(REFERENCE, v) for v in values]
+    assert quick.count(False) == 10  # a test that could not fail would find every value on one side

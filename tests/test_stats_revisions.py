@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from etl import demo_stats, stats_publication
+from etl import demo_stats, portal_stats, stats_publication, stats_reading
 from etl.db import make_engine
 from etl.jobs import run_jobs
 from etl.stats_format import region_group
@@ -26,14 +26,26 @@ K = 10
 
 
 def _capture(monkeypatch) -> list:
-    """Every Table the publications build, in order (with what it was built from: `.given`)."""
-    tables, real = [], stats_publication.build
+    """Every Table the publications build, in order (with what it was built from: `.given`). A publication
+    built before a file's repeated references were counted, and taken back, is not one."""
+    tables, real, marks = [], stats_publication.build, []
+    real_scan, real_drop = portal_stats.scan_reports, stats_reading.Scanned.drop_repeated
 
     def spy(*args, **kwargs):
         tables.append(real(*args, **kwargs))
         tables[-1].given = (args, kwargs)
         return tables[-1]
+
+    def scan(*args, **kwargs):
+        marks.append(len(tables))
+        return real_scan(*args, **kwargs)
+
+    def drop(scanned, rejects):
+        del tables[marks[-1]:]
+        return real_drop(scanned, rejects)
     monkeypatch.setattr(stats_publication, "build", spy)
+    monkeypatch.setattr(portal_stats, "scan_reports", scan)
+    monkeypatch.setattr(stats_reading.Scanned, "drop_repeated", drop)
     return tables
 
 
