@@ -318,8 +318,10 @@ def _again(history, cell_keys: list[str], loads: int) -> dict:
 def _cell_keys(units, periods, shape, flat) -> list[str]:
     """'unit_kind|unit_code|period_kind|period_start|measure' per cell of the system protect() sees."""
     unit, period, measure = np.unravel_index(np.nonzero(flat)[0], shape)
-    return [f"{cell_key(*units[u], periods[t][0], _start(periods[t]))}|{MEASURES[m]}"
-            for u, t, m in zip(unit.tolist(), period.tolist(), measure.tolist())]
+    pairs, pair = np.unique(unit * shape[1] + period, return_inverse=True)  # each unit and period once
+    prefixes = [f"{cell_key(*units[u], periods[t][0], _start(periods[t]))}|"
+                for u, t in zip(*(x.tolist() for x in np.divmod(pairs, shape[1])))]
+    return [prefixes[i] + MEASURES[m] for i, m in zip(pair.tolist(), measure.tolist())]
 
 
 def _cells(keys, cube, flat, relations, protection, published, system) -> Cells:

@@ -35,18 +35,34 @@ def hash_scheme() -> str:
 
 def _pack(**arrays) -> bytes:
     """Named arrays as one compressed blob: the names, then each array in .npy form (the same arrays give
-    the same bytes, unlike a zip archive with its timestamps)."""
+    the same bytes, unlike a zip archive with its timestamps). An array of text goes in as its lines in
+    UTF-8, named 'lines:COUNT:NAME': a quarter of numpy's four bytes a character to compress."""
     out = io.BytesIO()
-    np.save(out, np.array(list(arrays), dtype=str), allow_pickle=False)
-    for array in arrays.values():
+    names, parts = [], []
+    for name, array in arrays.items():
+        if array.dtype.kind == "U":
+            text = "\n".join(array.tolist())
+            if text.count("\n") != max(len(array) - 1, 0):
+                raise ValueError(f"{name}: text with a line break cannot be stored as lines")
+            name, array = f"lines:{len(array)}:{name}", np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        names.append(name)
+        parts.append(array)
+    np.save(out, np.array(names, dtype=str), allow_pickle=False)
+    for array in parts:
         np.save(out, array, allow_pickle=False)
     return zlib.compress(out.getvalue(), 1)  # level 1: most of the gain at a fraction of the time
 
 
 def _unpack(blob: bytes) -> dict:
     data = io.BytesIO(zlib.decompress(blob))
-    names = np.load(data, allow_pickle=False).tolist()
-    return {name: np.load(data, allow_pickle=False) for name in names}
+    out = {}
+    for name in np.load(data, allow_pickle=False).tolist():
+        array = np.load(data, allow_pickle=False)
+        if name.startswith("lines:"):
+            _, count, name = name.split(":", 2)
+            array = np.array(array.tobytes().decode("utf-8").split("\n") if int(count) else [], dtype=str)
+        out[name] = array
+    return out
 
 
 def active_loads(conn, demo: bool | None = None) -> list[int]:

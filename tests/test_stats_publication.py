@@ -195,3 +195,25 @@ def test_a_warehouse_published_before_the_record_reads_every_publication(engine,
     assert np.array_equal(folded.record.shown, recorded.record.shown)
     assert np.array_equal(folded.record.hidden, recorded.record.hidden)
     assert folded.regions == recorded.regions and folded.floor == recorded.floor and folded.fixed == recorded.fixed
+
+
+def test_packed_text_comes_back_as_it_went_in_and_older_blobs_still_read():
+    """Text arrays are packed as UTF-8 lines; blobs packed before that (numpy's own text arrays) read the same."""
+    import io
+    import zlib
+
+    from etl.stats_store import _pack, _unpack
+    arrays = {"keys": np.array(["portal|MUS|year|2024-01-01|received", "région|é", ""]),
+              "none": np.array([], dtype=str), "lone_empty": np.array([""]), "values": np.arange(4)}
+    back = _unpack(_pack(**arrays))
+    assert list(back) == list(arrays)
+    for name, array in arrays.items():
+        assert back[name].tolist() == array.tolist() and back[name].dtype.kind == array.dtype.kind
+    older = io.BytesIO()
+    np.save(older, np.array(list(arrays), dtype=str), allow_pickle=False)
+    for array in arrays.values():
+        np.save(older, array, allow_pickle=False)
+    assert {k: v.tolist() for k, v in _unpack(zlib.compress(older.getvalue())).items()} == \
+        {k: v.tolist() for k, v in arrays.items()}
+    with pytest.raises(ValueError, match="line break"):
+        _pack(keys=np.array(["a\nb", "c"]))
