@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from functools import lru_cache, reduce
 from pathlib import Path
+from uuid import uuid4
 
 import numpy as np
 import polars as pl
@@ -74,7 +75,9 @@ class RejectsWriter:
 class CategoryCodes:
     """Turns categorical ids into codes through lookup tables, reading each distinct string once.
 
-    polars numbers the strings of all categorical columns in one growing mapping. Each output keeps a
+    polars numbers the strings of all categorical columns in one growing mapping (the scanner's own, kept
+    alive by the scanner: ReportScanner.categorical), so an id means the same string in every batch and
+    every pass. Each output keeps a
     table from id to code (its last entry: an empty field, id -1); only ids a table has not seen yet are
     read as strings, and that is where the contract's domain check looks at them.
     """
@@ -159,6 +162,11 @@ class ReportScanner:
                 "youngest_age": _code_of(AGES), "self_generated": _code_of(SELF_GENERATED),
                 "hosting_country": lambda v: net.host_codes.get(v, -1) if v else -2}
         self.careful_columns = CODED if careful else []
+        # The careful reading's categorical ids index CategoryCodes' tables, so they must not change between
+        # batches or passes: a mapping of this scanner's own, kept alive by one value (polars drops a
+        # mapping nothing refers to, and numbers the strings again, in parse order, the next time).
+        self.categorical = pl.Categorical(pl.Categories(f"careful-{uuid4().hex}"))
+        self._mapping_alive = pl.Series([""], dtype=self.categorical)
         self.categories = CategoryCodes(path, {"_month": ("received_date", _month_of),
                                                **{c: (c, maps[c]) for c in self.careful_columns}})
         hosts = sorted(net.host_codes)
@@ -178,7 +186,7 @@ class ReportScanner:
                    pl.all_horizontal(pl.col(self.header).is_null()).alias("_blank"),
                    reference_outside(ref).alias("_bad_ref")]
         if self.careful:
-            schema = {c: (pl.String if c == "report_ref" else pl.Categorical) for c in self.header}
+            schema = {c: (pl.String if c == "report_ref" else self.categorical) for c in self.header}
         else:
             schema = {c: pl.String if c == "report_ref" else pl.Enum(self.enums[c]) for c in self.header}
         # Enum ids are positions in the code lists; an empty field is -2, or -1 where a table maps the id

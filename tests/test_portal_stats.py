@@ -438,6 +438,40 @@ def test_quick_and_careful_reading_agree(built, tmp_path, monkeypatch):
                                      + ["report reference repeated in this file"] * 2)
 
 
+def test_the_careful_reading_reads_the_same_codes_in_its_second_pass(built, tmp_path, monkeypatch):
+    """A hostile review (2026-12-05): the second pass, which takes repeated references back out, runs after
+    the first pass's batches are gone. polars had dropped the categorical mapping by then and numbered the
+    strings again, so the careful reading took back the wrong rows. Here three strings take the first
+    numbers between the passes: MUS would get UGA's number of the first pass and be taken back as UGA."""
+    import gc
+
+    import polars as pl
+    real, calls = stats_reading.Scanned.drop_repeated, []
+
+    def renumbered(scanned, rejects):
+        gc.collect()
+        others = pl.Series(["UGA", "first", "second"], dtype=pl.Categorical)
+        calls.append(others.to_physical().to_list())
+        return real(scanned, rejects)
+    monkeypatch.setattr(stats_reading.Scanned, "drop_repeated", renumbered)
+    head = "report_ref,portal,received_date,outcome,media_type,severity,youngest_age,self_generated,hosting_country\n"
+    rows = ["R1,MUS,2024-01-01,not_actioned,,,,,", "R2,UGA,2024-01-02,not_actioned,,,,,",
+            "R3,MUS,2024-01-03,not_actioned,,,,,"]
+    with_repeat, without = tmp_path / "with.csv", tmp_path / "without.csv"
+    with_repeat.write_text(head + "\n".join(rows + [rows[0]]) + "\n", encoding="utf-8")
+    without.write_text(head + "\n".join(rows[1:]) + "\n", encoding="utf-8")
+    with built.connect() as conn:
+        net = Network(conn)
+    counted = []
+    for path in (with_repeat, without):
+        scanner = stats_reading.ReportScanner(path, read_header(path)[1], net, np.empty(0, np.uint64), TODAY,
+                                              careful=True)
+        counted.append(stats_reading.scan(scanner, stats_reading.RejectsWriter(tmp_path / "rejects.csv")))
+    assert calls == [[0, 1, 2]]  # the global mapping started again with other strings
+    assert counted[0][3] == 2 and np.array_equal(counted[0][0].values, counted[1][0].values)
+    assert sorted(counted[0][1].tolist()) == sorted(counted[1][1].tolist())
+
+
 def test_a_value_outside_the_codes_reads_the_file_again_carefully(built, tmp_path, monkeypatch):
     """The quick reading stops at a value outside the codes (here in the last batch, after it has written
     rejects); the careful reading starts again: every rejected row is in the rejects file once."""
