@@ -11,7 +11,9 @@ Chromium: no internet, geometry and plotly.js from this machine).
     python -m dashboard briefing --funder "Fund to End Violence Against Children" --from 2018 --to 2025 --out DIR
 
 The command line is run by staff on the server, with the database's own credentials: its briefings
-hold the staff view (every portal). The dashboard's briefings hold the reader's audience's view.
+hold the staff view (every portal) unless `--audience` names the reader's (public, partner:MAR[,UGA],
+funder:NAME), so that a briefing meant to be sent holds no more than its reader may see. The
+dashboard's briefings hold the signed-in reader's audience's view.
 """
 import argparse
 import os
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from . import briefing_docx, briefing_pdf, reading, warehouse
 from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium, shared_renderer
-from .audience import STAFF
+from .audience import Audience
 from .briefing_document import Document, document
 from .model import committee, country, funder
 
@@ -121,6 +123,26 @@ def party_codes(engine, as_of: date) -> list[str]:
     return sorted(status.loc[status["status"] == "in_force", "country_code"])
 
 
+def audience_of(spec: str, engine) -> Audience:
+    """`staff`, `public`, `partner:MAR[,UGA...]` or `funder:NAME`, checked against the portal list and the
+    funders; ValueError with one line otherwise."""
+    kind, _, rest = spec.partition(":")
+    rest = rest.strip()
+    if kind in ("staff", "public") and not rest:
+        return Audience(kind)
+    if kind == "partner" and rest:
+        codes = [c.strip().upper() for c in rest.split(",") if c.strip()]
+        unknown = sorted(set(codes) - set(reading.portals(engine)["portal_code"]))
+        if unknown or not codes:
+            raise ValueError(f"unknown portal code(s) for --audience partner: {', '.join(unknown) or '(none)'}")
+        return Audience("partner", portals=codes)
+    if kind == "funder" and rest:
+        if rest not in funder.funders(engine):
+            raise ValueError(f"unknown funder {rest!r} for --audience; funders: {'; '.join(funder.funders(engine))}")
+        return Audience("funder", funders=[rest])
+    raise ValueError(f"--audience {spec!r}: one of staff, public, partner:CODE[,CODE...], funder:NAME")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard briefing", description=__doc__.splitlines()[0])
     what = parser.add_mutually_exclusive_group(required=True)
@@ -135,6 +157,9 @@ def main(argv=None) -> int:
     parser.add_argument("--lang", choices=("en", "fr"), default="en")
     parser.add_argument("--format", default="pdf,docx", help="any of pdf, docx, md, comma-separated (default pdf,docx)")
     parser.add_argument("--no-charts", action="store_true", help="skip chart images (no Chromium needed)")
+    parser.add_argument("--audience", default="staff", metavar="WHO",
+                        help="whose view the briefing holds: staff (default: everything), public, "
+                             "partner:MAR[,UGA...] or funder:NAME")
     args = parser.parse_args(argv)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in FORMATS]
@@ -144,6 +169,11 @@ def main(argv=None) -> int:
     engine = warehouse.read_only_engine()
     if not warehouse.is_built(engine):
         print(f"the database has no data yet: run {warehouse.BUILD_COMMAND} (or make run)", file=sys.stderr)
+        return 1
+    try:
+        audience = audience_of(args.audience, engine)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
         return 1
     folder = Path(args.out)
     if not args.no_charts and not chromium():
@@ -162,7 +192,7 @@ def main(argv=None) -> int:
             if args.funder not in known:
                 print(f"unknown funder {args.funder!r}; funders: {'; '.join(known)}", file=sys.stderr)
                 return 1
-            views = [funder.funder_view(engine, args.funder, args.start, args.end, args.as_of, STAFF)]
+            views = [funder.funder_view(engine, args.funder, args.start, args.end, args.as_of, audience)]
         else:
             codes = party_codes(engine, args.as_of) if args.all_parties else [c.upper() for c in args.country]
             known = set(reading.countries(engine)["code"])
@@ -170,7 +200,7 @@ def main(argv=None) -> int:
             if bad:
                 print(f"unknown country code(s): {', '.join(bad)}", file=sys.stderr)
                 return 1
-            views = (country.profile(engine, c, args.as_of, STAFF) for c in codes)
+            views = (country.profile(engine, c, args.as_of, audience) for c in codes)
         for view in views:
             doc = document(view, args.lang, render)
             if render is None and not args.no_charts:

@@ -13,6 +13,7 @@ from docx import Document as WordDocument
 from pypdf import PdfReader
 
 from dashboard import __main__ as cli
+from dashboard.text import t
 from etl.config import ROOT
 from .conftest import protect_once
 
@@ -304,3 +305,25 @@ def test_page_and_its_briefing_render_one_object(db, monkeypatch, name, query, k
             at_least = "≥ " if row.received_hidden else ""
             assert f"| {row.year} | {at_least}{row.received:,} |" in md
             assert table.loc[table["Year"] == row.year, "Received"].item() == row.received
+
+
+def test_a_briefing_from_the_command_line_holds_the_audience_it_is_for(db, tmp_path, capsys):
+    """Staff preparing a briefing to send: `--audience` gives it the reader's view, never more."""
+    views = {}
+    for audience in ("staff", "public", "partner:mar", "partner:UGA", "funder:Fund to End Violence Against Children"):
+        out = tmp_path / audience.replace(":", "-").replace(" ", "_")
+        assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts", "--audience", audience,
+                         "--out", str(out)]) == 0
+        views[audience] = (out / "country-MAR.md").read_text(encoding="utf-8")
+    withheld = t("withheld.portal", "en").split(":")[0]
+    assert withheld not in views["staff"] and withheld not in views["partner:mar"]
+    assert withheld in views["public"] and withheld in views["partner:UGA"]
+    assert views["staff"] == views["partner:mar"]  # MAR's partner sees all of MAR's own figures
+    funded = "Fund to End Violence Against Children" in views["staff"]
+    assert (withheld in views["funder:Fund to End Violence Against Children"]) != funded
+    for bad in ("everyone", "partner:", "partner:ZZZ", "funder:Nobody", "public:MAR"):
+        assert cli.main(["briefing", "--country", "MAR", "--audience", bad, "--out", str(tmp_path / "bad")]) == 1
+    err = capsys.readouterr().err
+    assert "unknown portal code(s) for --audience partner: ZZZ" in err and "unknown funder 'Nobody'" in err
+    assert err.count("one of staff, public, partner:CODE[,CODE...], funder:NAME") == 3
+    assert not (tmp_path / "bad").exists()
