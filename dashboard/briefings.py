@@ -13,10 +13,13 @@ Chromium: no internet, geometry and plotly.js from this machine).
 The command line is run by staff on the server, with the database's own credentials: its briefings
 hold the staff view (every portal) unless `--audience` names the reader's (public, partner:MAR[,UGA],
 funder:NAME), so that a briefing meant to be sent holds no more than its reader may see. The
-dashboard's briefings hold the signed-in reader's audience's view.
+dashboard's briefings hold the signed-in reader's audience's view. A round briefing holds no statistics:
+it is the same for every audience. Every briefing written is in the audit trail.
 """
 import argparse
+import getpass
 import os
+import re
 import sys
 import time
 from datetime import date
@@ -25,8 +28,10 @@ from pathlib import Path
 from . import briefing_docx, briefing_pdf, reading, warehouse
 from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium, shared_renderer
 from .audience import Audience
+from .auth import audience_label
 from .briefing_document import Document, document
 from .model import committee, country, funder
+from .text import t
 
 FORMATS = ("pdf", "docx", "md")
 MIME = {"pdf": "application/pdf",
@@ -128,19 +133,44 @@ def audience_of(spec: str, engine) -> Audience:
     funders; ValueError with one line otherwise."""
     kind, _, rest = spec.partition(":")
     rest = rest.strip()
+    codes = [c.strip().upper() for c in rest.split(",") if c.strip()]
     if kind in ("staff", "public") and not rest:
         return Audience(kind)
-    if kind == "partner" and rest:
-        codes = [c.strip().upper() for c in rest.split(",") if c.strip()]
+    if kind == "partner" and codes:
+        if any(" " in c for c in codes):
+            raise ValueError("--audience partner: separate portal codes with commas (partner:MAR,UGA)")
         unknown = sorted(set(codes) - set(reading.portals(engine)["portal_code"]))
-        if unknown or not codes:
-            raise ValueError(f"unknown portal code(s) for --audience partner: {', '.join(unknown) or '(none)'}")
+        if unknown:
+            raise ValueError(f"unknown portal code(s) for --audience partner: {', '.join(unknown)}")
         return Audience("partner", portals=codes)
     if kind == "funder" and rest:
         if rest not in funder.funders(engine):
             raise ValueError(f"unknown funder {rest!r} for --audience; funders: {'; '.join(funder.funders(engine))}")
         return Audience("funder", funders=[rest])
     raise ValueError(f"--audience {spec!r}: one of staff, public, partner:CODE[,CODE...], funder:NAME")
+
+
+def for_audience(doc: Document, audience: Audience) -> Document:
+    """A briefing made for a reader other than staff says whose view it holds, on its dateline and in its
+    file names (country-MAR.partner-MAR.pdf), so it is not mistaken for the staff copy."""
+    if audience.is_staff:
+        return doc
+    scope = sorted(audience.portals) if audience.kind == "partner" else sorted(audience.funders)
+    doc.slug += "." + "-".join([audience.kind] + [re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") for s in scope])
+    doc.dateline += " · " + t("briefing.prepared_for", doc.lang, audience=audience_label(audience, doc.lang))
+    return doc
+
+
+def audit(doc: Document, audience: Audience, files: list[Path]) -> None:
+    """Every briefing the command line writes is in the audit trail, as the dashboard's are (who ran it,
+    for which audience, which files); raises if it cannot be recorded."""
+    from etl.audit import audit_writer_engine, record_event
+    engine = audit_writer_engine()
+    try:
+        record_event(engine, "briefing", audience=audience, subject=f"command line: {getpass.getuser()}",
+                     what=", ".join(f.name for f in files), detail=doc.subject)
+    finally:
+        engine.dispose()
 
 
 def main(argv=None) -> int:
@@ -202,9 +232,16 @@ def main(argv=None) -> int:
                 return 1
             views = (country.profile(engine, c, args.as_of, audience) for c in codes)
         for view in views:
-            doc = document(view, args.lang, render)
+            doc = for_audience(document(view, args.lang, render), audience)
             if render is None and not args.no_charts:
                 doc.note(NO_CHROMIUM)
+            files = [folder / file_name(doc, fmt) for fmt in formats]
+            try:
+                audit(doc, audience, files)
+            except Exception as exc:  # a briefing that cannot be audited is not written (etl.audit.record_event)
+                print(f"could not record the briefing in the audit trail, so it was not written: "
+                      f"{type(exc).__name__}", file=sys.stderr)
+                return 1
             written += write(doc, folder, formats)
             print(f"  {doc.subject}", file=sys.stderr, flush=True)
     finally:

@@ -244,6 +244,7 @@ TEXT = {
         # Briefings (PDF, Word, Markdown): dashboard/briefing_document.py. One block, keys briefing.*
         "briefing.dateline": "Data as of {as_of} · produced {produced} · with the IWF Reporting Portals",
         "briefing.footer_date": "Data as of {as_of}",
+        "briefing.prepared_for": "prepared for: {audience}",
         "briefing.page": "Page {n} of {total}",
         "briefing.demo_mark": "DEMO DATA: statistics are not real",
         "briefing.key_facts": "Key facts",

@@ -308,22 +308,59 @@ def test_page_and_its_briefing_render_one_object(db, monkeypatch, name, query, k
 
 
 def test_a_briefing_from_the_command_line_holds_the_audience_it_is_for(db, tmp_path, capsys):
-    """Staff preparing a briefing to send: `--audience` gives it the reader's view, never more."""
+    """Staff preparing a briefing to send: `--audience` gives it the reader's view, never more, says so on
+    its dateline and in its file name, and every briefing written is in the audit trail."""
+    from sqlalchemy import create_engine, text
+    fund = "Fund to End Violence Against Children"
+    names = {"staff": "country-MAR.md", "public": "country-MAR.public.md", "partner:mar": "country-MAR.partner-mar.md",
+             "partner:UGA": "country-MAR.partner-uga.md",
+             f"funder:{fund}": "country-MAR.funder-fund-to-end-violence-against-children.md"}
+    audit_db = create_engine(os.environ["DATABASE_URL"])
+    with audit_db.connect() as conn:
+        before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_event")).scalar()
     views = {}
-    for audience in ("staff", "public", "partner:mar", "partner:UGA", "funder:Fund to End Violence Against Children"):
-        out = tmp_path / audience.replace(":", "-").replace(" ", "_")
+    for audience, name in names.items():
         assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts", "--audience", audience,
-                         "--out", str(out)]) == 0
-        views[audience] = (out / "country-MAR.md").read_text(encoding="utf-8")
+                         "--out", str(tmp_path)]) == 0
+        views[audience] = (tmp_path / name).read_text(encoding="utf-8")
     withheld = t("withheld.portal", "en").split(":")[0]
     assert withheld not in views["staff"] and withheld not in views["partner:mar"]
     assert withheld in views["public"] and withheld in views["partner:UGA"]
-    assert views["staff"] == views["partner:mar"]  # MAR's partner sees all of MAR's own figures
-    funded = "Fund to End Violence Against Children" in views["staff"]
-    assert (withheld in views["funder:Fund to End Violence Against Children"]) != funded
-    for bad in ("everyone", "partner:", "partner:ZZZ", "funder:Nobody", "public:MAR"):
+    assert "prepared for" not in views["staff"] and "prepared for: partner (MAR)" in views["partner:mar"]
+    assert "prepared for: public" in views["public"] and f"prepared for: funder ({fund})" in views[f"funder:{fund}"]
+    assert views["staff"] == views["partner:mar"].replace(" · prepared for: partner (MAR)", "")  # MAR's own figures
+    assert (withheld in views[f"funder:{fund}"]) != (fund in views["staff"])
+    assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts", "--lang", "fr", "--audience",
+                     "public", "--out", str(tmp_path)]) == 0
+    assert "établi pour : public" in (tmp_path / "country-MAR.public.fr.md").read_text(encoding="utf-8")
+    assert cli.main(["briefing", "--round", "R2", "--format", "md", "--no-charts", "--audience", "public",
+                     "--out", str(tmp_path)]) == 0   # no statistics in it: the same for every audience
+    with audit_db.connect() as conn:
+        events = conn.execute(text("SELECT event, audience, scope, what, subject FROM audit_event WHERE id > :before "
+                                   "ORDER BY id"), {"before": before}).all()
+    audit_db.dispose()
+    assert all(e.subject.startswith("command line: ") for e in events)
+    assert [(e.audience, e.scope, e.what) for e in events] == [
+        ("staff", None, "country-MAR.md"), ("public", None, "country-MAR.public.md"),
+        ("partner", "MAR", "country-MAR.partner-mar.md"), ("partner", "UGA", "country-MAR.partner-uga.md"),
+        ("funder", fund, names[f"funder:{fund}"]), ("public", None, "country-MAR.public.fr.md"),
+        ("public", None, "round-R2.public.md")]
+    assert {e.event for e in events} == {"briefing"}
+    for bad in ("everyone", "partner:", "partner:,", "partner:ZZZ", "partner:MAR UGA", "funder:Nobody", "public:MAR"):
         assert cli.main(["briefing", "--country", "MAR", "--audience", bad, "--out", str(tmp_path / "bad")]) == 1
     err = capsys.readouterr().err
     assert "unknown portal code(s) for --audience partner: ZZZ" in err and "unknown funder 'Nobody'" in err
-    assert err.count("one of staff, public, partner:CODE[,CODE...], funder:NAME") == 3
+    assert "separate portal codes with commas" in err
+    assert err.count("one of staff, public, partner:CODE[,CODE...], funder:NAME") == 4
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_briefing_that_cannot_be_audited_is_not_written(db, tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise OSError("the audit database is not reachable")
+    monkeypatch.setattr("etl.audit.audit_writer_engine", broken)
+    assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts", "--audience", "public",
+                     "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "could not record the briefing in the audit trail, so it was not written: OSError"
+    assert not list(tmp_path.glob("*.md"))
