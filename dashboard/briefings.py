@@ -167,10 +167,19 @@ def audit(doc: Document, audience: Audience, files: list[Path]) -> None:
     from etl.audit import audit_writer_engine, record_event
     engine = audit_writer_engine()
     try:
-        record_event(engine, "briefing", audience=audience, subject=f"command line: {getpass.getuser()}",
+        record_event(engine, "briefing", audience=audience, subject=f"command line: {_user()}",
                      what=", ".join(f.name for f in files), detail=doc.subject)
     finally:
         engine.dispose()
+
+
+def _user() -> str:
+    """Who ran the command: the login name, or the user id where the system has no name for it (a
+    container started with an arbitrary uid)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def main(argv=None) -> int:

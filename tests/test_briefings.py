@@ -364,3 +364,19 @@ def test_a_briefing_that_cannot_be_audited_is_not_written(db, tmp_path, monkeypa
     err = capsys.readouterr().err.strip()
     assert err == "could not record the briefing in the audit trail, so it was not written: OSError"
     assert not list(tmp_path.glob("*.md"))
+
+
+def test_a_briefing_is_audited_where_the_system_has_no_name_for_the_user(db, tmp_path, monkeypatch):
+    """A container started with an arbitrary uid: no USER, no passwd entry. The briefing is still written and
+    audited, under the user id."""
+    from sqlalchemy import create_engine, text
+
+    def nameless():
+        raise OSError("no user name")
+    monkeypatch.setattr("getpass.getuser", nameless)
+    assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts", "--out", str(tmp_path)]) == 0
+    engine = create_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        subject = conn.execute(text("SELECT subject FROM audit_event ORDER BY id DESC")).first().subject
+    engine.dispose()
+    assert subject == f"command line: uid {os.getuid()}" and (tmp_path / "country-MAR.md").exists()
