@@ -6,6 +6,7 @@ The text cites its sources as numbered references ([1], [2]); each source appear
 source fields (annotations in brackets, "report dated ... -> ...") stay in the data. Counts are integers,
 dates and numbers are written in the reader's language (Babel), and the language is an argument: no global.
 """
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -460,9 +461,23 @@ def round_document(v: Committee, lang: str = "en", chart=None) -> Document:
 
 # --- funder ----------------------------------------------------------------------------------------------
 
+SLUG_MAX = 48
+
+
+def slug_of(name: str) -> str:
+    """A name as part of a file name: lower-case letters, digits and hyphens, at most SLUG_MAX characters.
+    A name that cannot be read back from that (anything but words of letters and digits with single
+    spaces, or too long: 'Save-the-Children', another script) also gets 8 hex digits of its SHA-256, so
+    two such names never share a file name and none is empty."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if re.fullmatch(r"[A-Za-z0-9]+( [A-Za-z0-9]+)*", name) and len(slug) <= SLUG_MAX:
+        return slug
+    return "-".join(filter(None, [slug[:SLUG_MAX].strip("-"), hashlib.sha256(name.encode()).hexdigest()[:8]]))
+
+
 def funder_document(v: FunderView, lang: str = "en", chart=None) -> Document:
     t = texts(lang)
-    slug = "funder-" + re.sub(r"[^a-z0-9]+", "-", v.funder.lower()).strip("-")
+    slug = "funder-" + slug_of(v.funder)
     doc = _new("funder", lang, slug, t("briefing.funder_subject", funder=v.funder), v.as_of, v.is_demo, v.loads)
     launched = v.portals[v.portals["launch_to"].notna()]
     launched = launched[pd.to_datetime(launched["launch_to"]).dt.date <= v.as_of]

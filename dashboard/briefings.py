@@ -19,17 +19,18 @@ it is the same for every audience. Every briefing written is in the audit trail.
 import argparse
 import getpass
 import os
-import re
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+from etl.errors import one_line
+
 from . import briefing_docx, briefing_pdf, reading, warehouse
 from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium, shared_renderer
 from .audience import Audience
 from .auth import audience_label
-from .briefing_document import Document, document
+from .briefing_document import Document, document, slug_of
 from .model import committee, country, funder
 from .text import t
 
@@ -66,7 +67,7 @@ def to_markdown(doc: Document, folder: Path | None = None) -> str:
             lines.append("")
         elif kind == "image" and folder is not None:
             images += 1
-            name = f"{doc.slug}-{images}.png"
+            name = f"{stem(doc)}-{images}.png"
             (folder / name).write_bytes(block[1])
             lines += [f"![{block[2]}]({name})", ""]
     if doc.sources or doc.provenance:
@@ -92,17 +93,26 @@ def render(doc: Document, fmt: str, folder: Path | None = None) -> bytes:
     raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
 
 
+def stem(doc: Document) -> str:
+    """The name of a briefing's files without the ending: its slug and, but for English, its language (a
+    Markdown briefing's chart images too, so English and French never share one)."""
+    return f"{doc.slug}{'' if doc.lang == 'en' else '.' + doc.lang}"
+
+
 def file_name(doc: Document, fmt: str) -> str:
-    return f"{doc.slug}{'' if doc.lang == 'en' else '.' + doc.lang}.{fmt}"
+    return f"{stem(doc)}.{fmt}"
 
 
 def write(doc: Document, folder: Path, formats=("pdf", "docx")) -> list[Path]:
+    """The briefing's files in `folder`, chart images beside a Markdown copy included."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for fmt in formats:
         path = folder / file_name(doc, fmt)
         path.write_bytes(render(doc, fmt, folder))
         out.append(path)
+    if "md" in formats:
+        out += sorted(folder.glob(f"{stem(doc)}-[0-9]*.png"))
     return out
 
 
@@ -156,7 +166,7 @@ def for_audience(doc: Document, audience: Audience) -> Document:
     if audience.is_staff:
         return doc
     scope = sorted(audience.portals) if audience.kind == "partner" else sorted(audience.funders)
-    doc.slug += "." + "-".join([audience.kind] + [re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") for s in scope])
+    doc.slug += "." + "-".join([audience.kind] + [slug_of(s) for s in scope])
     doc.dateline += " · " + t("briefing.prepared_for", doc.lang, audience=audience_label(audience, doc.lang))
     return doc
 
@@ -180,6 +190,13 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return f"uid {os.getuid()}"
+
+
+def _stopped(message: str, written: list[Path]) -> int:
+    """One line: why the batch stopped, what it kept before (written and audited) and that the rest was not made."""
+    kept = f"; the {len(written)} files written before it were kept" if written else ""
+    print(f"{message}{kept}; the briefings after it were not made", file=sys.stderr)
+    return 1
 
 
 def main(argv=None) -> int:
@@ -244,14 +261,18 @@ def main(argv=None) -> int:
             doc = for_audience(document(view, args.lang, render), audience)
             if render is None and not args.no_charts:
                 doc.note(NO_CHROMIUM)
-            files = [folder / file_name(doc, fmt) for fmt in formats]
+            try:
+                files = write(doc, folder, formats)
+            except OSError as exc:
+                return _stopped(f"could not write \"{doc.subject}\" to {folder}: {one_line(exc)}", written)
             try:
                 audit(doc, audience, files)
-            except Exception as exc:  # a briefing that cannot be audited is not written (etl.audit.record_event)
-                print(f"could not record the briefing in the audit trail, so it was not written: "
-                      f"{type(exc).__name__}", file=sys.stderr)
-                return 1
-            written += write(doc, folder, formats)
+            except Exception as exc:  # a briefing that cannot be audited is not kept (etl.audit.record_event)
+                for path in files:
+                    path.unlink(missing_ok=True)
+                return _stopped(f"could not record \"{doc.subject}\" in the audit trail ({one_line(exc)}), so it was "
+                                f"not kept", written)
+            written += files
             print(f"  {doc.subject}", file=sys.stderr, flush=True)
     finally:
         if render is not None:

@@ -88,7 +88,8 @@ def briefing_download(key: str, view, lang: str) -> None:
     key = f"brief-{key}-{lang}-{scope}"
     if st.button(t("brief.download", lang), key=key):
         with st.spinner():
-            st.session_state[f"{key}-files"] = files = briefings.as_bytes(briefings.build(view, lang=lang))
+            doc = briefings.for_audience(briefings.build(view, lang=lang), who)
+            st.session_state[f"{key}-files"] = files = briefings.as_bytes(doc)
         audited("briefing", ", ".join(files))
     for name, (data, mime) in st.session_state.get(f"{key}-files", {}).items():
         st.download_button(t("brief.ready", lang, kind=name), data, file_name=name, mime=mime, key=f"{key}-{name}",

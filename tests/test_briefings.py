@@ -355,15 +355,62 @@ def test_a_briefing_from_the_command_line_holds_the_audience_it_is_for(db, tmp_p
     assert not (tmp_path / "bad").exists()
 
 
-def test_a_briefing_that_cannot_be_audited_is_not_written(db, tmp_path, monkeypatch, capsys):
-    def broken(*args, **kwargs):
-        raise OSError("the audit database is not reachable")
-    monkeypatch.setattr("etl.audit.audit_writer_engine", broken)
-    assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts", "--audience", "public",
-                     "--out", str(tmp_path)]) == 1
+def test_a_briefing_that_cannot_be_audited_is_not_kept(db, tmp_path, monkeypatch, capsys):
+    """The audit fails on the third briefing of a batch: the two before it stay (written and audited), the
+    third is removed, the rest are not made, and one line says so."""
+    from etl import audit
+    real, calls = audit.record_event, []
+
+    def failing_third(*args, **kwargs):
+        calls.append(kwargs["what"])
+        if len(calls) == 3:
+            raise OSError("the audit database is not reachable")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(audit, "record_event", failing_third)
+    assert cli.main(["briefing", "--country", "MAR", "TUN", "GBR", "UKR", "--format", "md", "--no-charts",
+                     "--audience", "public", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == ("could not record \"Country briefing: United Kingdom\" in the audit trail (the audit database is not "
+                   "reachable), so it was not kept; the 2 files written before it were kept; the briefings after "
+                   "it were not made")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["country-MAR.public.md", "country-TUN.public.md"]
+    assert len(calls) == 3
+
+
+def test_a_briefing_that_cannot_be_written_is_not_audited(db, tmp_path, capsys):
+    from sqlalchemy import create_engine, text
+    engine = create_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT COUNT(*) FROM audit_event")).scalar()
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--no-charts",
+                     "--out", str(tmp_path / "a-file")]) == 1
     err = capsys.readouterr().err.strip()
-    assert err == "could not record the briefing in the audit trail, so it was not written: OSError"
-    assert not list(tmp_path.glob("*.md"))
+    assert err.startswith('could not write "Country briefing: Morocco" to ') and "\n" not in err
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM audit_event")).scalar() == before
+    engine.dispose()
+
+
+def test_file_names_of_names_never_collide():
+    from dashboard.briefing_document import SLUG_MAX, slug_of
+    assert slug_of("Fund to End Violence Against Children") == "fund-to-end-violence-against-children"
+    names = ["Save the Children", "Save-the-Children", "Save  the Children", "Фонд", "基金会", "Фонд помощи",
+             "UK Government (FCO programme)", "A" * 200, "A" * 199 + "B"]
+    slugs = [slug_of(n) for n in names]
+    assert len(set(slugs)) == len(names) and all(slugs), slugs
+    assert all(len(s) <= SLUG_MAX + 9 and s == s.strip("-") for s in slugs)
+    assert all(set(s) <= set("abcdefghijklmnopqrstuvwxyz0123456789-") for s in slugs)
+
+
+@needs_chromium
+def test_markdown_briefings_in_two_languages_keep_their_own_charts(db, tmp_path):
+    for lang in ("en", "fr"):
+        assert cli.main(["briefing", "--country", "MAR", "--format", "md", "--lang", lang, "--out", str(tmp_path)]) == 0
+    english = (tmp_path / "country-MAR.md").read_text(encoding="utf-8")
+    french = (tmp_path / "country-MAR.fr.md").read_text(encoding="utf-8")
+    assert "(country-MAR-1.png)" in english and "(country-MAR.fr-1.png)" in french
+    assert (tmp_path / "country-MAR-1.png").read_bytes() != (tmp_path / "country-MAR.fr-1.png").read_bytes()
 
 
 def test_a_briefing_is_audited_where_the_system_has_no_name_for_the_user(db, tmp_path, monkeypatch):
