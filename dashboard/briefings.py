@@ -24,8 +24,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-from etl.errors import one_line
-
 from . import briefing_docx, briefing_pdf, reading, warehouse
 from .briefing_charts import NO_CHROMIUM, ChartRenderer, chromium, shared_renderer
 from .audience import Audience
@@ -192,6 +190,12 @@ def _user() -> str:
         return f"uid {os.getuid()}"
 
 
+def _first_line(exc: BaseException) -> str:
+    """An error's first line, kept short (drivers add SQL and hints on further lines)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 def _stopped(message: str, written: list[Path]) -> int:
     """One line: why the batch stopped, what it kept before (written and audited) and that the rest was not made."""
     kept = f"; the {len(written)} files written before it were kept" if written else ""
@@ -264,13 +268,13 @@ def main(argv=None) -> int:
             try:
                 files = write(doc, folder, formats)
             except OSError as exc:
-                return _stopped(f"could not write \"{doc.subject}\" to {folder}: {one_line(exc)}", written)
+                return _stopped(f"could not write \"{doc.subject}\" to {folder}: {_first_line(exc)}", written)
             try:
                 audit(doc, audience, files)
             except Exception as exc:  # a briefing that cannot be audited is not kept (etl.audit.record_event)
                 for path in files:
                     path.unlink(missing_ok=True)
-                return _stopped(f"could not record \"{doc.subject}\" in the audit trail ({one_line(exc)}), so it was "
+                return _stopped(f"could not record \"{doc.subject}\" in the audit trail ({_first_line(exc)}), so it was "
                                 f"not kept", written)
             written += files
             print(f"  {doc.subject}", file=sys.stderr, flush=True)
