@@ -169,16 +169,23 @@ def for_audience(doc: Document, audience: Audience) -> Document:
     return doc
 
 
-def audit(doc: Document, audience: Audience, files: list[Path]) -> None:
+class Audit:
     """Every briefing the command line writes is in the audit trail, as the dashboard's are (who ran it,
-    for which audience, which files); raises if it cannot be recorded."""
-    from etl.audit import audit_writer_engine, record_event
-    engine = audit_writer_engine()
-    try:
-        record_event(engine, "briefing", audience=audience, subject=f"command line: {_user()}",
+    for which audience, which files), through one writer for the whole batch; `record` raises if it
+    cannot be recorded."""
+
+    def __init__(self):
+        self._engine = None
+
+    def record(self, doc: Document, audience: Audience, files: list[Path]) -> None:
+        from etl.audit import audit_writer_engine, record_event
+        self._engine = self._engine or audit_writer_engine()
+        record_event(self._engine, "briefing", audience=audience, subject=f"command line: {_user()}",
                      what=", ".join(f.name for f in files), detail=doc.subject)
-    finally:
-        engine.dispose()
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def _user() -> str:
@@ -239,7 +246,7 @@ def main(argv=None) -> int:
     if not args.no_charts and not chromium():
         print(NO_CHROMIUM, file=sys.stderr)
     render = None if args.no_charts or not chromium() else ChartRenderer()
-    t0, written = time.perf_counter(), []
+    t0, written, audit = time.perf_counter(), [], Audit()
     try:
         if args.round:
             if args.round not in set(reading.rounds(engine)["round_code"]):
@@ -270,7 +277,7 @@ def main(argv=None) -> int:
             except OSError as exc:
                 return _stopped(f"could not write \"{doc.subject}\" to {folder}: {_first_line(exc)}", written)
             try:
-                audit(doc, audience, files)
+                audit.record(doc, audience, files)
             except Exception as exc:  # a briefing that cannot be audited is not kept (etl.audit.record_event)
                 for path in files:
                     path.unlink(missing_ok=True)
@@ -279,6 +286,7 @@ def main(argv=None) -> int:
             written += files
             print(f"  {doc.subject}", file=sys.stderr, flush=True)
     finally:
+        audit.close()
         if render is not None:
             render.close()
     print(f"wrote {len(written)} files to {folder} in {time.perf_counter() - t0:.1f} s")
